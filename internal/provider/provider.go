@@ -1,23 +1,65 @@
-// Package provider implements the gitlab Terraform provider: its configuration, resources and data sources.
+// Package provider implements the gitlab Terraform provider: its configuration, the gitlab_release_link resource
+// and the gitlab_release_link(s) data sources. It maps Terraform values to calls of internal/gitlab and never
+// speaks HTTP or JSON itself.
 package provider
 
 import (
 	"context"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
 )
 
 var _ provider.Provider = &gitlabProvider{}
+
+// defaultBaseURL is used when neither base_url, GITLAB_BASE_URL nor (for job tokens) CI_API_V4_URL is set.
+const defaultBaseURL = "https://gitlab.com"
+
+// defaultRetries is how many times a request is retried after a 429, a 502/503/504 or a connection error.
+const defaultRetries = 5
 
 // New returns a constructor for the provider at the given version.
 func New(version string) func() provider.Provider {
 	return func() provider.Provider { return &gitlabProvider{version: version} }
 }
 
+// gitlabProvider is the provider implementation; version is carried in the User-Agent.
 type gitlabProvider struct{ version string }
+
+// providerModel is the provider block.
+type providerModel struct {
+	BaseURL             types.String `tfsdk:"base_url"`
+	Token               types.String `tfsdk:"token"`
+	CACertFile          types.String `tfsdk:"cacert_file"`
+	Insecure            types.Bool   `tfsdk:"insecure"`
+	ClientCert          types.String `tfsdk:"client_cert"`
+	ClientKey           types.String `tfsdk:"client_key"`
+	Headers             types.Map    `tfsdk:"headers"`
+	Retries             types.Int64  `tfsdk:"retries"`
+	EarlyAuthCheck      types.Bool   `tfsdk:"early_auth_check"`
+	EnableAutoCISupport types.Bool   `tfsdk:"enable_auto_ci_support"`
+}
+
+// providerData is what Configure hands to every resource and data source.
+type providerData struct {
+	client *gitlab.Client
+	links  *linkCache
+}
 
 func (p *gitlabProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
 	resp.TypeName = "gitlab"
@@ -25,12 +67,230 @@ func (p *gitlabProvider) Metadata(_ context.Context, _ provider.MetadataRequest,
 }
 
 func (p *gitlabProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
-	resp.Schema = schema.Schema{}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The GitLab provider manages the assets (links) attached to GitLab releases. " +
+			"[Upstream API](https://docs.gitlab.com/api/releases/links/)",
+		Attributes: map[string]schema.Attribute{
+			"base_url": schema.StringAttribute{
+				MarkdownDescription: "GitLab URL, with or without `/api/v4` and a trailing slash, e.g. `https://gitlab.example.com`. " +
+					"Defaults to `GITLAB_BASE_URL`, then (with a CI job token) `CI_API_V4_URL`, then `" + defaultBaseURL + "`.",
+				Optional: true,
+			},
+			"token": schema.StringAttribute{
+				MarkdownDescription: "A personal, project or group access token, an OAuth token or a CI job token. " +
+					"Defaults to `GITLAB_TOKEN`; with neither set, `CI_JOB_TOKEN` is used inside GitLab CI.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"cacert_file": schema.StringAttribute{
+				MarkdownDescription: "Path to a PEM file of CA certificates trusted in addition to the system's, for a self-signed GitLab.",
+				Optional:            true,
+			},
+			"insecure": schema.BoolAttribute{
+				MarkdownDescription: "Skip TLS certificate verification. Only for testing; defaults to `false`.",
+				Optional:            true,
+			},
+			"client_cert": schema.StringAttribute{
+				MarkdownDescription: "Path to a PEM client certificate for mutual TLS; requires `client_key`.",
+				Optional:            true,
+			},
+			"client_key": schema.StringAttribute{
+				MarkdownDescription: "Path to the PEM private key of `client_cert`.",
+				Optional:            true,
+			},
+			"headers": schema.MapAttribute{
+				MarkdownDescription: "Extra HTTP headers sent with every request, e.g. for a proxy in front of GitLab.",
+				ElementType:         types.StringType,
+				Optional:            true,
+			},
+			"retries": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a rate limit (429), a 502, 503 or 504, "+
+					"or a connection error. Defaults to `%d`.", defaultRetries),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, 20)},
+			},
+			"early_auth_check": schema.BoolAttribute{
+				MarkdownDescription: "Make one authenticated request when the provider is configured, so a bad token fails fast. " +
+					"Defaults to `false`: no request is made until one is needed.",
+				Optional: true,
+			},
+			"enable_auto_ci_support": schema.BoolAttribute{
+				MarkdownDescription: "Use `CI_JOB_TOKEN` and `CI_API_V4_URL` when no token is configured. Defaults to `true`.",
+				Optional:            true,
+			},
+		},
+	}
 }
 
-func (p *gitlabProvider) Configure(_ context.Context, _ provider.ConfigureRequest, _ *provider.ConfigureResponse) {
+func (p *gitlabProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var config providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	for name, v := range map[string]interface{ IsUnknown() bool }{
+		"base_url": config.BaseURL, "token": config.Token, "cacert_file": config.CACertFile, "insecure": config.Insecure,
+		"client_cert": config.ClientCert, "client_key": config.ClientKey, "headers": config.Headers,
+		"retries": config.Retries, "early_auth_check": config.EarlyAuthCheck, "enable_auto_ci_support": config.EnableAutoCISupport,
+	} {
+		if v.IsUnknown() {
+			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown GitLab Provider Setting",
+				fmt.Sprintf("The provider cannot be configured because %s depends on a value that is only known after apply. "+
+					"Set it to a value known at plan time (a variable, a literal or an environment variable), "+
+					"or apply the resource it depends on first with -target.", name))
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	cfg, diags := clientConfig(config, p.version, req.TerraformVersion)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client, err := gitlab.New(cfg)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Create GitLab Client", err.Error())
+		return
+	}
+	if warning := plainHTTPWarning(client.BaseURL()); warning != "" {
+		resp.Diagnostics.AddAttributeWarning(path.Root("base_url"), "Unencrypted Connection to GitLab", warning)
+	}
+	if config.EarlyAuthCheck.ValueBool() {
+		if err := client.CheckAuth(ctx); err != nil {
+			resp.Diagnostics.AddError("Unable to Authenticate to GitLab", authCheckDetail(client.BaseURL(), err))
+			return
+		}
+	}
+	data := &providerData{client: client, links: newLinkCache(client)}
+	resp.ResourceData = data
+	resp.DataSourceData = data
 }
 
-func (p *gitlabProvider) Resources(_ context.Context) []func() resource.Resource { return nil }
+func (p *gitlabProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{NewReleaseLinkResource}
+}
 
-func (p *gitlabProvider) DataSources(_ context.Context) []func() datasource.DataSource { return nil }
+func (p *gitlabProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{NewReleaseLinkDataSource, NewReleaseLinksDataSource}
+}
+
+// clientConfig turns the provider block and the environment into a client configuration.
+func clientConfig(config providerModel, version, terraformVersion string) (gitlab.Config, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	token := firstSet(config.Token.ValueString(), os.Getenv("GITLAB_TOKEN"))
+	baseURL := firstSet(config.BaseURL.ValueString(), os.Getenv("GITLAB_BASE_URL"))
+	kind := tokenKind(token)
+	autoCI := config.EnableAutoCISupport.IsNull() || config.EnableAutoCISupport.ValueBool()
+	if token == "" && autoCI && os.Getenv("CI_JOB_TOKEN") != "" {
+		// Inside GitLab CI with nothing configured: act as the job, against the instance that runs it.
+		token, kind = os.Getenv("CI_JOB_TOKEN"), gitlab.AuthJobToken
+		baseURL = firstSet(baseURL, os.Getenv("CI_API_V4_URL"))
+	}
+	baseURL = firstSet(baseURL, defaultBaseURL)
+	if _, err := gitlab.NormalizeBaseURL(baseURL); err != nil {
+		diags.AddAttributeError(path.Root("base_url"), "Invalid GitLab Base URL",
+			fmt.Sprintf("The base URL %q cannot be used: %s\n\nUse a URL such as https://gitlab.example.com, "+
+				"with or without /api/v4.", baseURL, err))
+	}
+	if config.ClientCert.ValueString() != "" && config.ClientKey.ValueString() == "" {
+		diags.AddAttributeError(path.Root("client_key"), "Missing Client Key",
+			"client_cert is set, so client_key must name the file holding its private key.")
+	}
+	headers := map[string]string{}
+	for k, v := range config.Headers.Elements() {
+		if s, ok := v.(types.String); ok {
+			headers[k] = s.ValueString()
+		}
+	}
+	retries := int64(defaultRetries)
+	if !config.Retries.IsNull() {
+		retries = config.Retries.ValueInt64()
+	}
+	userAgent := fmt.Sprintf("terraform-provider-gitlab/%s (+https://registry.terraform.io/providers/gitlab-release-links/gitlab) Terraform/%s",
+		version, terraformVersion)
+	return gitlab.Config{
+		BaseURL:    baseURL,
+		Token:      token,
+		AuthKind:   kind,
+		Headers:    headers,
+		CACertFile: config.CACertFile.ValueString(),
+		Insecure:   config.Insecure.ValueBool(),
+		ClientCert: config.ClientCert.ValueString(),
+		ClientKey:  config.ClientKey.ValueString(),
+		Retries:    int(retries),
+		UserAgent:  userAgent,
+		Log:        tokenMaskingLogger(token),
+	}, diags
+}
+
+// tokenKind picks the header a configured token travels in. Prefixed job tokens go in JOB-TOKEN and prefixed
+// personal, project and group access tokens in PRIVATE-TOKEN. Anything else is sent as a Bearer token, which
+// GitLab accepts for OAuth tokens and, by falling back to a personal-token lookup, for older unprefixed personal
+// access tokens too (gitlab-api.md §3b).
+func tokenKind(token string) gitlab.AuthKind {
+	switch {
+	case strings.HasPrefix(token, "glcbt-"):
+		return gitlab.AuthJobToken
+	case strings.HasPrefix(token, "glpat-"):
+		return gitlab.AuthPrivateToken
+	default:
+		return gitlab.AuthOAuth
+	}
+}
+
+// tokenMaskingLogger sends the client's request log lines to tflog, with the token masked in case it ever
+// reaches a message or field.
+func tokenMaskingLogger(token string) func(ctx context.Context, msg string, fields map[string]any) {
+	return func(ctx context.Context, msg string, fields map[string]any) {
+		if token != "" {
+			ctx = tflog.MaskMessageStrings(ctx, token)
+			ctx = tflog.MaskAllFieldValuesStrings(ctx, token)
+		}
+		tflog.Debug(ctx, msg, fields)
+	}
+}
+
+// plainHTTPWarning returns a warning when the token would travel unencrypted to a host that is not this machine.
+func plainHTTPWarning(baseURL string) string {
+	u, err := url.Parse(baseURL)
+	if err != nil || u.Scheme != "http" {
+		return ""
+	}
+	host := u.Hostname()
+	if host == "localhost" {
+		return ""
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return ""
+	}
+	return fmt.Sprintf("The base URL %s uses http://, so the GitLab token is sent unencrypted to %s. Use https:// "+
+		"unless the connection is protected some other way.", baseURL, host)
+}
+
+// authCheckDetail explains a failed early_auth_check.
+func authCheckDetail(baseURL string, err error) string {
+	switch {
+	case gitlab.HasStatus(err, 401):
+		return fmt.Sprintf("GitLab at %s rejected the token (401 Unauthorized): %s\n\n"+
+			"Check that token (or GITLAB_TOKEN) holds a valid, unexpired, unrevoked access token for this GitLab instance.",
+			baseURL, err)
+	case gitlab.HasStatus(err, 403):
+		return fmt.Sprintf("GitLab at %s accepted the token but refused the check (403 Forbidden): %s\n\n"+
+			"The token needs the api scope to manage release links.", baseURL, err)
+	default:
+		return fmt.Sprintf("The authentication check against %s failed: %s\n\n"+
+			"Check base_url and the network path to GitLab.", baseURL, err)
+	}
+}
+
+// firstSet returns the first non-empty string.
+func firstSet(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# make demo: the provider against a local GitLab emulator. Builds nothing itself (make builds bin/ first),
+# needs no network, cleans up after itself and stops at the first step that does not do what it says.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d)
+emulator_pid=""
+cleanup() {
+  [ -n "$emulator_pid" ] && kill "$emulator_pid" 2>/dev/null && wait "$emulator_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+fail() { printf '\n\033[31mdemo failed: %s\033[0m\n' "$*" >&2; exit 1; }
+
+say "Starting the GitLab emulator on a free loopback port"
+(cd "$root" && go build -o "$work/gitlab-emulator" ./internal/gitlabtest/cmd/gitlab-emulator)
+token="demo-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+"$work/gitlab-emulator" -listen 127.0.0.1:0 -token "$token" >"$work/emulator.log" 2>&1 &
+emulator_pid=$!
+for _ in $(seq 50); do [ -s "$work/emulator.log" ] && break; sleep 0.1; done
+url=$(head -n 1 "$work/emulator.log")
+case "$url" in http://127.0.0.1:*) ;; *) fail "the emulator did not print its URL: $(cat "$work/emulator.log")" ;; esac
+echo "GitLab emulator at $url, project demo-group/demo-project, release v1.0.0"
+api="$url/api/v4/projects/demo-group%2Fdemo-project/releases/v1.0.0/assets/links"
+
+# Terraform uses the fresh build through dev_overrides, from a CLI configuration of the demo's own.
+cat >"$work/terraformrc" <<RC
+provider_installation {
+  dev_overrides {
+    "gitlab-release-links/gitlab" = "$root/bin"
+  }
+  direct {}
+}
+RC
+export TF_CLI_CONFIG_FILE="$work/terraformrc" TF_IN_AUTOMATION=1
+export TF_VAR_gitlab_url="$url" TF_VAR_gitlab_token="$token"
+cp "$root/examples/demo/main.tf" "$work/"
+cd "$work"
+tf() { terraform "$@" -no-color 2>&1 | grep -v -e 'Provider development overrides' -e 'dev_overrides' -e '^ - gitlab-release-links' -e 'The behavior may therefore' -e 'published releases' -e 'Warning: Provider' -e '^│ *$' -e '^╵' -e '^╷' || true; return "${PIPESTATUS[0]}"; }
+
+say "terraform apply: four links, three with permanent download paths"
+tf apply -auto-approve -input=false || fail "apply failed"
+count=$(curl -sf -H "PRIVATE-TOKEN: $token" "$api" | jq length)
+[ "$count" = 4 ] || fail "GitLab holds $count links after apply, want 4"
+echo "GitLab now holds $count links on release v1.0.0"
+
+say "terraform plan: nothing to change"
+set +e; tf plan -detailed-exitcode -input=false; code=$?; set -e
+[ "$code" = 0 ] || fail "the second plan is not empty (exit code $code)"
+
+say "A link created behind Terraform's back, then imported"
+id=$(curl -sf -H "PRIVATE-TOKEN: $token" -H 'Content-Type: application/json' \
+  -d '{"name":"checksums.txt","url":"https://downloads.example.com/app/v1.0.0/checksums.txt","link_type":"other"}' "$api" | jq .id)
+echo "Created link $id (checksums.txt) with curl"
+cat >imported.tf <<'TF'
+resource "gitlab_release_link" "checksums" {
+  project  = var.project
+  tag_name = var.tag
+  name     = "checksums.txt"
+  url      = "https://downloads.example.com/app/v1.0.0/checksums.txt"
+}
+TF
+tf import -input=false gitlab_release_link.checksums "demo-group/demo-project:v1.0.0:$id" || fail "import failed"
+set +e; tf plan -detailed-exitcode -input=false; code=$?; set -e
+[ "$code" = 0 ] || fail "the plan after import is not empty (exit code $code)"
+
+say "terraform destroy"
+tf destroy -auto-approve -input=false || fail "destroy failed"
+count=$(curl -sf -H "PRIVATE-TOKEN: $token" "$api" | jq length)
+[ "$count" = 0 ] || fail "GitLab still holds $count links after destroy"
+say "Demo finished: apply, an empty plan, import and destroy all did what they said"

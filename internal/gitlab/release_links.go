@@ -1,0 +1,139 @@
+package gitlab
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// maxLinkPages stops a server that keeps announcing a next page. At 100 links
+// a page it allows 100,000 links, far beyond any real release.
+const maxLinkPages = 1000
+
+// ReleaseLink is a release asset link as GitLab returns it (gitlab-api.md
+// §1 "Response JSON for a link"). GitLab does not return the link's
+// direct_asset_path; it is folded into DirectAssetURL.
+type ReleaseLink struct {
+	ID             int64  `json:"id"`
+	Name           string `json:"name"`
+	URL            string `json:"url"`
+	DirectAssetURL string `json:"direct_asset_url"`
+	LinkType       string `json:"link_type"`
+	// External is returned only by GitLab before 16.0.
+	External *bool `json:"external,omitempty"`
+}
+
+// CreateReleaseLinkOptions is the body of a create call.
+type CreateReleaseLinkOptions struct {
+	Name string `json:"name"`
+	URL  string `json:"url"`
+	// LinkType is omitted when empty; GitLab then uses "other".
+	LinkType string `json:"link_type,omitempty"`
+	// DirectAssetPath is omitted when nil.
+	DirectAssetPath *string `json:"direct_asset_path,omitempty"`
+}
+
+// UpdateReleaseLinkOptions is the body of an update call. Every field is
+// always sent. GitLab resets an omitted link_type to "other" (gitlab-api.md
+// §1.4 SUBTLE 1), and JSON null is the only way to clear a direct asset path
+// ("" is rejected as an invalid format), so a nil DirectAssetPath is sent as
+// null.
+type UpdateReleaseLinkOptions struct {
+	Name            string  `json:"name"`
+	URL             string  `json:"url"`
+	LinkType        string  `json:"link_type"`
+	DirectAssetPath *string `json:"direct_asset_path"`
+}
+
+// ListReleaseLinks returns every link of the release for tag, following
+// X-Next-Page across pages of 100 (gitlab-api.md §4).
+func (c *Client) ListReleaseLinks(ctx context.Context, project, tag string) ([]ReleaseLink, error) {
+	if err := requireProjectAndTag(project, tag); err != nil {
+		return nil, err
+	}
+	path := releaseLinksPath(project, tag)
+	all := []ReleaseLink{} // empty, not nil, when the release has no links
+	for page := 1; ; {
+		query := url.Values{"per_page": {"100"}, "page": {strconv.Itoa(page)}}
+		var links []ReleaseLink
+		header, err := c.do(ctx, http.MethodGet, path, query, nil, &links)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, links...)
+
+		// X-Next-Page is present and empty on the last page.
+		next := strings.TrimSpace(header.Get("X-Next-Page"))
+		if next == "" {
+			return all, nil
+		}
+		n, err := strconv.Atoi(next)
+		if err != nil || n <= page {
+			return nil, fmt.Errorf("GET %s: page %d announced the invalid next page %q", path, page, next)
+		}
+		if n > maxLinkPages {
+			return nil, fmt.Errorf("GET %s: stopped after %d pages of release links", path, maxLinkPages)
+		}
+		page = n
+	}
+}
+
+// GetReleaseLink returns one link. A link that belongs to another release
+// is a 404, like a missing one (gitlab-api.md §1 "Lookup order").
+func (c *Client) GetReleaseLink(ctx context.Context, project, tag string, id int64) (*ReleaseLink, error) {
+	if err := requireProjectAndTag(project, tag); err != nil {
+		return nil, err
+	}
+	var link ReleaseLink
+	if _, err := c.do(ctx, http.MethodGet, releaseLinkPath(project, tag, id), nil, nil, &link); err != nil {
+		return nil, err
+	}
+	return &link, nil
+}
+
+// CreateReleaseLink adds a link to the release for tag. A duplicate name,
+// URL or direct asset path is a 400 whose messages contain "has already been
+// taken"; check Error.MaybeCommitted before treating it as someone else's
+// link.
+func (c *Client) CreateReleaseLink(ctx context.Context, project, tag string, opts CreateReleaseLinkOptions) (*ReleaseLink, error) {
+	if err := requireProjectAndTag(project, tag); err != nil {
+		return nil, err
+	}
+	var link ReleaseLink
+	if _, err := c.do(ctx, http.MethodPost, releaseLinksPath(project, tag), nil, opts, &link); err != nil {
+		return nil, err
+	}
+	return &link, nil
+}
+
+// UpdateReleaseLink replaces a link's name, URL, type and direct asset path.
+func (c *Client) UpdateReleaseLink(ctx context.Context, project, tag string, id int64, opts UpdateReleaseLinkOptions) (*ReleaseLink, error) {
+	if err := requireProjectAndTag(project, tag); err != nil {
+		return nil, err
+	}
+	var link ReleaseLink
+	if _, err := c.do(ctx, http.MethodPut, releaseLinkPath(project, tag, id), nil, opts, &link); err != nil {
+		return nil, err
+	}
+	return &link, nil
+}
+
+// DeleteReleaseLink deletes a link. GitLab answers 200 with the deleted link,
+// which is discarded; a link that is already gone is a 404.
+func (c *Client) DeleteReleaseLink(ctx context.Context, project, tag string, id int64) error {
+	if err := requireProjectAndTag(project, tag); err != nil {
+		return err
+	}
+	_, err := c.do(ctx, http.MethodDelete, releaseLinkPath(project, tag, id), nil, nil, nil)
+	return err
+}
+
+func requireProjectAndTag(project, tag string) error {
+	if err := requireSegment("project", project); err != nil {
+		return err
+	}
+	return requireSegment("tag name", tag)
+}

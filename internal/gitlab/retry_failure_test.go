@@ -1,0 +1,163 @@
+package gitlab
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Tests of what a request reports when it fails after or during retries:
+// cancellation, MaybeCommitted and connection errors.
+
+func TestContextCancelDuringRetryWait(t *testing.T) {
+	srv, _ := serve(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+		w.Header().Set("Retry-After", "30")
+		reply(w, http.StatusTooManyRequests, "Retry later\n")
+	})
+	cfg := fastConfig(srv.URL)
+	cfg.RetryWaitMax = time.Minute
+	c := mustNew(t, cfg)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	start := time.Now()
+	_, err := c.GetProject(ctx, "1")
+	if elapsed := time.Since(start); elapsed > 5*time.Second {
+		t.Fatalf("returned after %v", elapsed)
+	}
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v does not wrap context.Canceled", err)
+	}
+	if e := asError(t, err); e.StatusCode != 0 || e.Attempts != 1 {
+		t.Fatalf("got %+v", e)
+	}
+}
+
+func TestNoRetryWhenContextDone(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	srv, log := serve(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+		cancel()
+		reply(w, http.StatusBadGateway, "")
+	})
+	_, err := mustNew(t, fastConfig(srv.URL)).GetProject(ctx, "1")
+	if !errors.Is(err, context.Canceled) || log.count() != 1 {
+		t.Fatalf("error %v after %d requests; want context.Canceled after 1", err, log.count())
+	}
+}
+
+// hangUp closes the connection without a response, after the request has
+// been read in full.
+func hangUp(t *testing.T, w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		t.Error("the response writer cannot be hijacked")
+		return
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		t.Errorf("hijack: %v", err)
+		return
+	}
+	_ = conn.Close()
+}
+
+func TestMaybeCommitted(t *testing.T) {
+	taken := `{"message":["Url has already been taken","Name has already been taken"]}`
+	tests := []struct {
+		name   string
+		method string
+		first  func(t *testing.T, w http.ResponseWriter)
+		then   int
+		want   bool
+	}{
+		{name: "POST 502 then taken", method: http.MethodPost, first: status(502), then: 400, want: true},
+		{name: "POST 503 then taken", method: http.MethodPost, first: status(503), then: 400, want: true},
+		{name: "POST 504 then taken", method: http.MethodPost, first: status(504), then: 400, want: true},
+		{name: "POST dropped then taken", method: http.MethodPost, first: hangUp, then: 400, want: true},
+		{name: "POST 429 then taken", method: http.MethodPost, first: status(429), then: 400, want: false},
+		{name: "PUT 502 then 400", method: http.MethodPut, first: status(502), then: 400, want: true},
+		{name: "DELETE 504 then 404", method: http.MethodDelete, first: status(504), then: 404, want: true},
+		{name: "GET 502 then 404", method: http.MethodGet, first: status(502), then: 404, want: false},
+		{name: "POST taken at once", method: http.MethodPost, first: nil, then: 400, want: false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, _ := serve(t, func(w http.ResponseWriter, _ *http.Request, n int) {
+				if n == 1 && tc.first != nil {
+					tc.first(t, w)
+					return
+				}
+				reply(w, tc.then, taken)
+			})
+			err := callByMethod(testContext(t), mustNew(t, fastConfig(srv.URL)), tc.method)
+			e := asError(t, err)
+			wantAttempts := 2
+			if tc.first == nil {
+				wantAttempts = 1
+			}
+			if e.MaybeCommitted != tc.want || e.StatusCode != tc.then || e.Attempts != wantAttempts {
+				t.Fatalf("got %+v; want MaybeCommitted %v, status %d, %d attempts", e, tc.want, tc.then, wantAttempts)
+			}
+		})
+	}
+}
+
+func status(code int) func(*testing.T, http.ResponseWriter) {
+	return func(_ *testing.T, w http.ResponseWriter) { reply(w, code, "") }
+}
+
+func TestConnectionDropRetried(t *testing.T) {
+	srv, log := serve(t, func(w http.ResponseWriter, _ *http.Request, n int) {
+		if n == 1 {
+			hangUp(t, w)
+			return
+		}
+		reply(w, http.StatusOK, `{"id":3}`)
+	})
+	p, err := mustNew(t, fastConfig(srv.URL)).GetProject(testContext(t), "3")
+	if err != nil || p.ID != 3 || log.count() != 2 {
+		t.Fatalf("got %+v, %v after %d requests", p, err, log.count())
+	}
+}
+
+func TestConnectionRefused(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	_ = ln.Close()
+
+	for _, method := range []string{http.MethodGet, http.MethodPost} {
+		t.Run(method, func(t *testing.T) {
+			err := callByMethod(testContext(t), mustNew(t, fastConfig("http://"+addr)), method)
+			e := asError(t, err)
+			var opErr *net.OpError
+			if e.StatusCode != 0 || e.Attempts != 3 || e.MaybeCommitted || !errors.As(err, &opErr) {
+				t.Fatalf("got %+v (Err %T); want status 0, 3 attempts, not committed, a *net.OpError", e, e.Err)
+			}
+			if !strings.HasSuffix(e.Error(), "(after 3 attempts)") || strings.Contains(e.Error(), "giving up") {
+				t.Fatalf("Error() = %q", e.Error())
+			}
+		})
+	}
+}
+
+func TestCancelledWriteMaybeCommitted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	release := make(chan struct{})
+	srv, _ := serve(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+		cancel() // the request has been read in full; its answer never arrives
+		<-release
+	})
+	defer close(release)
+	_, err := mustNew(t, fastConfig(srv.URL)).CreateReleaseLink(ctx, "1", "v1", CreateReleaseLinkOptions{Name: "a", URL: "https://x/a"})
+	e := asError(t, err)
+	if !errors.Is(err, context.Canceled) || !e.MaybeCommitted || e.Attempts != 1 {
+		t.Fatalf("got %+v; want a cancelled, maybe committed single attempt", e)
+	}
+}

@@ -1,0 +1,153 @@
+package gitlab
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/hashicorp/go-cleanhttp"
+)
+
+// maxRedirects is how many redirects one attempt follows.
+const maxRedirects = 10
+
+// errTooManyRedirects stops a redirect loop; it is not retried.
+var errTooManyRedirects = fmt.Errorf("stopped after %d redirects", maxRedirects)
+
+// authHeaders are the headers that carry a token. net/http strips only
+// Authorization on a cross-domain redirect, and keeps it across ports of the
+// same host; GitLab's PRIVATE-TOKEN and JOB-TOKEN are custom headers it
+// copies everywhere.
+var authHeaders = []string{"PRIVATE-TOKEN", "JOB-TOKEN", "Authorization"}
+
+// newHTTPClient builds the one pooled transport a Client uses, with the TLS
+// settings from cfg. There is no client timeout: the caller's context
+// governs every request, including retry waits.
+func newHTTPClient(cfg Config) (*http.Client, error) {
+	tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12}
+	if cfg.CACertFile != "" {
+		pem, err := os.ReadFile(cfg.CACertFile)
+		if err != nil {
+			return nil, fmt.Errorf("CA certificate file %q cannot be read: %w", cfg.CACertFile, unwrapPathError(err))
+		}
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("CA certificate file %q contains no PEM-encoded certificate", cfg.CACertFile)
+		}
+		tlsCfg.RootCAs = pool
+	}
+	if cfg.Insecure {
+		tlsCfg.InsecureSkipVerify = true // #nosec G402 -- explicitly requested by the user
+	}
+	switch {
+	case cfg.ClientCert != "" && cfg.ClientKey != "":
+		pair, err := tls.LoadX509KeyPair(cfg.ClientCert, cfg.ClientKey)
+		if err != nil {
+			return nil, fmt.Errorf("client certificate %q and key %q cannot be loaded: %w",
+				cfg.ClientCert, cfg.ClientKey, unwrapPathError(err))
+		}
+		tlsCfg.Certificates = []tls.Certificate{pair}
+	case cfg.ClientCert != "":
+		return nil, fmt.Errorf("client certificate %q is set without a client key; set both or neither", cfg.ClientCert)
+	case cfg.ClientKey != "":
+		return nil, fmt.Errorf("client key %q is set without a client certificate; set both or neither", cfg.ClientKey)
+	}
+
+	transport := cleanhttp.DefaultPooledTransport()
+	transport.TLSClientConfig = tlsCfg
+	return &http.Client{Transport: transport, CheckRedirect: checkRedirect}, nil
+}
+
+// unwrapPathError drops the *fs.PathError wrapper, whose text repeats the
+// file name the caller's message already quotes.
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// checkRedirect follows at most maxRedirects redirects and removes every
+// auth header once any hop leaves the original origin, so that a token is
+// never handed to another host, another port or plain HTTP.
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) > maxRedirects {
+		return errTooManyRedirects
+	}
+	origin := via[0].URL
+	trusted := sameOrigin(origin, req.URL)
+	for _, hop := range via[1:] {
+		trusted = trusted && sameOrigin(origin, hop.URL)
+	}
+	if !trusted {
+		for _, h := range authHeaders {
+			req.Header.Del(h)
+		}
+	}
+	return nil
+}
+
+// sameOrigin reports whether a redirect from "from" to "to" may keep the
+// token: the same host name and port, or an upgrade of the same host from
+// http on the default port to https on the default port.
+func sameOrigin(from, to *url.URL) bool {
+	if !strings.EqualFold(from.Hostname(), to.Hostname()) {
+		return false
+	}
+	fromPort, toPort := effectivePort(from), effectivePort(to)
+	switch {
+	case from.Scheme == to.Scheme:
+		return fromPort == toPort
+	case from.Scheme == "http" && to.Scheme == "https":
+		return fromPort == "80" && toPort == "443"
+	default: // https to http is a downgrade
+		return false
+	}
+}
+
+func effectivePort(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if u.Scheme == "https" {
+		return "443"
+	}
+	return "80"
+}
+
+// retryableTransportError reports whether an error without a response is
+// worth retrying. Dial failures, resets and EOFs are; TLS verification
+// failures, TLS alerts from the server (such as a required client
+// certificate) and redirect loops fail the same way every time.
+func retryableTransportError(err error) bool {
+	var (
+		unknownAuthority x509.UnknownAuthorityError
+		hostname         x509.HostnameError
+		invalid          x509.CertificateInvalidError
+		verify           *tls.CertificateVerificationError
+		recordHeader     tls.RecordHeaderError
+		opErr            *net.OpError
+	)
+	switch {
+	case errors.Is(err, errTooManyRedirects),
+		errors.As(err, &unknownAuthority),
+		errors.As(err, &hostname),
+		errors.As(err, &invalid),
+		errors.As(err, &verify),
+		errors.As(err, &recordHeader):
+		return false
+	case errors.As(err, &opErr) && opErr.Op == "remote error":
+		return false
+	}
+	return true
+}

@@ -1,0 +1,70 @@
+package provider
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
+)
+
+// errorDetail turns a failed call into the detail of a diagnostic: what failed (a sentence naming the project,
+// tag and link), a blank line, what GitLab said, and what the user can do about it.
+func errorDetail(what string, project, tag string, err error) string {
+	return fmt.Sprintf("%s\n\nGitLab said: %s\n\n%s", what, err, advice(project, tag, err))
+}
+
+// advice says what to check for an error from GitLab.
+func advice(project, tag string, err error) string {
+	switch {
+	case gitlab.HasMessage(err, "insufficient_scope"):
+		return "The token is valid but only has read access: give it the api scope to manage release links."
+	case gitlab.HasStatus(err, 401):
+		return "GitLab rejected the token. Check that the provider's token (or GITLAB_TOKEN) is a valid access token " +
+			"for this GitLab instance and has not expired or been revoked."
+	case gitlab.HasStatus(err, 403):
+		return fmt.Sprintf("The token is not allowed to do this in project %q. Managing release links needs a token with "+
+			"the api scope whose user has at least the Developer role in the project (Maintainer where tag %q is protected).",
+			project, tag)
+	case gitlab.IsProjectNotFound(err):
+		return projectNotFoundAdvice(project)
+	case gitlab.IsNotFound(err):
+		return fmt.Sprintf("Project %q has no release for tag %q. Check tag_name (it is case-sensitive); a git tag alone is "+
+			"not enough, the release must exist before links can be attached.", project, tag)
+	case gitlab.HasStatus(err, 429):
+		return "GitLab kept rate-limiting the requests. Run Terraform with a lower -parallelism, raise the provider's " +
+			"retries setting, or try again later."
+	case gitlab.HasStatus(err, 0):
+		return "No answer came back from GitLab. Check base_url, the network path and any proxy, then run Terraform again: " +
+			"it picks up where it stopped."
+	case gitlab.HasStatus(err, 400):
+		return "Correct the value GitLab names above in the configuration."
+	default:
+		return "If this persists, check GitLab's status and logs; running Terraform again is safe."
+	}
+}
+
+// projectNotFoundAdvice explains GitLab's "404 Project Not Found", which means either that the project does not
+// exist or that the token cannot see it: GitLab answers the same for a private project without access.
+func projectNotFoundAdvice(project string) string {
+	hint := ""
+	if !strings.Contains(project, "/") && !isNumeric(project) {
+		hint = " A path must be the full path including the group, such as my-group/my-project."
+	}
+	return fmt.Sprintf("Either project %q does not exist (it was deleted, renamed or mistyped) or the token cannot see it: "+
+		"GitLab answers the same for a private project the token has no access to, and for every private project when no "+
+		"token is configured. Check the project ID or full path and that the token's user is a member of the project.%s",
+		project, hint)
+}
+
+// isNumeric reports whether s is a project ID rather than a path.
+func isNumeric(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}

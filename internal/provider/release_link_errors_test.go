@@ -1,0 +1,126 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
+	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlabtest"
+)
+
+func TestAccReleaseLink_planTimeValidation(t *testing.T) {
+	env := newTestEnv(t)
+	for _, tc := range []struct {
+		name, attrs, want string
+	}{
+		{"empty name", `name = ""
+  url = "https://example.com/a"`, `(?s)name.*must not be empty`},
+		{"blank name", `name = "   "
+  url = "https://example.com/a"`, `(?s)name.*must not be empty`},
+		{"uppercase scheme", `name = "a"
+  url = "HTTP://example.com/a"`, `(?s)url.*must start with http://`},
+		{"no scheme", `name = "a"
+  url = "example.com/a"`, `(?s)url.*must start with http://`},
+		{"mailto", `name = "a"
+  url = "mailto:a@example.com"`, `(?s)url.*must start with http://`},
+		{"surrounding whitespace", `name = "a"
+  url = " https://example.com/a"`, `(?s)url.*whitespace`},
+		{"bad host", `name = "a"
+  url = "https://-bad.com/a"`, `(?s)url.*invalid host`},
+		{"link type case", `name = "a"
+  url = "https://example.com/a"
+  link_type = "Package"`, `(?s)link_type.*value must be one of`},
+		{"relative path", `name = "a"
+  url = "https://example.com/a"
+  direct_asset_path = "bin/app"`, `(?s)direct_asset_path.*must start with /`},
+		{"short path", `name = "a"
+  url = "https://example.com/a"
+  direct_asset_path = "/a"`, `(?s)direct_asset_path.*at least 4`},
+		{"double slash", `name = "a"
+  url = "https://example.com/a"
+  filepath = "/bin//app"`, `(?s)filepath.*no '//'`},
+		{"long path", `name = "a"
+  url = "https://example.com/a"
+  direct_asset_path = "/` + strings.Repeat("a", 128) + `"`, `(?s)direct_asset_path.*at most 128`},
+		{"both paths", `name = "a"
+  url = "https://example.com/a"
+  direct_asset_path = "/bin/app"
+  filepath = "/bin/app"`, `(?s)Invalid Attribute Combination`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProviders,
+				Steps: []resource.TestStep{{
+					Config:      env.linkConfig(env.Project, env.Tag, "  "+tc.attrs),
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(tc.want),
+				}},
+			})
+		})
+	}
+	if env.emu != nil {
+		if counts := env.emu.RequestCounts(); len(counts) != 0 {
+			t.Errorf("invalid configurations reached GitLab: %v", counts)
+		}
+	}
+}
+
+func TestAccReleaseLink_duplicateName(t *testing.T) {
+	env := newTestEnv(t)
+	existing := env.createLink(t, env.Tag, gitlab.CreateReleaseLinkOptions{Name: "app", URL: "https://example.com/first"})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config: env.linkConfig(env.Project, env.Tag, `  name = "app"
+  url  = "https://example.com/second"`),
+			ExpectError: regexp.MustCompile(fmt.Sprintf(`(?s)Name has already been taken.*Existing link %d: name "app", URL https://example.com/first.*terraform import gitlab_release_link.<name> '%s'`,
+				existing.ID, regexp.QuoteMeta(fmt.Sprintf("%s:%s:%d", env.Project, env.Tag, existing.ID)))),
+		}},
+	})
+	if n := len(env.links(t, env.Tag)); n != 1 {
+		t.Errorf("the release has %d links after a refused create, want 1", n)
+	}
+}
+
+func TestAccReleaseLink_accessErrors(t *testing.T) {
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	env.emu.AddUser("reporter")
+	env.emu.AddToken("reporter", "reporter-token", gitlabtest.TokenOptions{})
+	if err := env.emu.AddMember(env.Project, "reporter", gitlabtest.Reporter); err != nil {
+		t.Fatal(err)
+	}
+	env.emu.AddUser("stranger")
+	env.emu.AddToken("stranger", "stranger-token", gitlabtest.TokenOptions{})
+	env.emu.AddToken(testUser, "read-only-token", gitlabtest.TokenOptions{Scopes: []string{"read_api"}})
+	attrs := `  name = "app"
+  url  = "https://example.com/app"`
+	withToken := func(token string) string {
+		return strings.Replace(env.linkConfig(env.Project, env.Tag, attrs), env.Token, token, 1)
+	}
+	for _, tc := range []struct{ name, config, want string }{
+		{"bad token", withToken("wrong-token"), `(?s)401.*GitLab rejected the token`},
+		{"reporter", withToken("reporter-token"), `(?s)403.*at least the Developer role`},
+		{"read-only scope", withToken("read-only-token"), `(?s)insufficient_scope.*api scope`},
+		{"no access", withToken("stranger-token"), `(?s)404 Project Not Found.*does not exist.*or the token cannot see it`},
+		{"no token", strings.Replace(env.linkConfig(env.Project, env.Tag, attrs), fmt.Sprintf("token    = %q", env.Token), "", 1),
+			`(?s)404 Project Not Found.*when no\s+token is configured`},
+		{"missing release", env.linkConfig(env.Project, "v9.9.9", attrs), `(?s)has no release for\s+tag\s+"v9.9.9"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("GITLAB_TOKEN", "")
+			t.Setenv("CI_JOB_TOKEN", "")
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProviders,
+				Steps:                    []resource.TestStep{{Config: tc.config, ExpectError: regexp.MustCompile(tc.want)}},
+			})
+		})
+	}
+	if n := len(env.links(t, env.Tag)); n != 0 {
+		t.Errorf("refused creates left %d link(s)", n)
+	}
+}

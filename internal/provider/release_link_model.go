@@ -1,0 +1,206 @@
+package provider
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
+)
+
+// releaseLinkID identifies a release link: the project as configured (numeric ID or full path), the release's tag
+// and GitLab's link ID. Its string form is the official provider's import ID, "<project>:<tag_name>:<link_id>".
+type releaseLinkID struct {
+	Project string
+	TagName string
+	LinkID  int64
+}
+
+// importIDExamples is shown whenever an import ID cannot be understood.
+const importIDExamples = "Use <project>:<tag_name>:<link_id> or <project>/<tag_name>/<link_id>, where <project> is a " +
+	"numeric project ID or a full path, for example \"42:v1.0.0:7\", \"my-group/my-project:v1.0.0:7\" or " +
+	"\"my-group/my-project/release/v1.0/7\"."
+
+// String formats the ID as "<project>:<tag_name>:<link_id>".
+func (id releaseLinkID) String() string {
+	return fmt.Sprintf("%s:%s:%d", id.Project, id.TagName, id.LinkID)
+}
+
+// parseReleaseLinkID parses "<project>:<tag_name>:<link_id>". Neither project paths nor git tag names may
+// contain ':' (git check-ref-format forbids it), so the first and the last colon are the separators.
+func parseReleaseLinkID(s string) (releaseLinkID, error) {
+	first, last := strings.Index(s, ":"), strings.LastIndex(s, ":")
+	if first < 0 || first == last {
+		return releaseLinkID{}, fmt.Errorf("the import ID %q is not of the form <project>:<tag_name>:<link_id>", s)
+	}
+	id := releaseLinkID{Project: s[:first], TagName: s[first+1 : last]}
+	linkID, err := parseLinkID(s[last+1:])
+	if err != nil {
+		return releaseLinkID{}, err
+	}
+	id.LinkID = linkID
+	if id.Project == "" || id.TagName == "" {
+		return releaseLinkID{}, fmt.Errorf("the import ID %q has an empty project or tag name", s)
+	}
+	return id, nil
+}
+
+// slashImportCandidates lists every way "<project>/<tag_name>/<link_id>" can be split. Both full paths and tags
+// may contain '/', so only the API can tell which split is real; a project is a numeric ID or contains a '/'.
+func slashImportCandidates(s string) ([]releaseLinkID, error) {
+	last := strings.LastIndex(s, "/")
+	if last < 0 {
+		return nil, fmt.Errorf("the import ID %q contains neither ':' nor '/'", s)
+	}
+	linkID, err := parseLinkID(s[last+1:])
+	if err != nil {
+		return nil, err
+	}
+	prefix := s[:last]
+	var candidates []releaseLinkID
+	for i := 0; i < len(prefix); i++ {
+		if prefix[i] != '/' {
+			continue
+		}
+		project, tag := prefix[:i], prefix[i+1:]
+		if project == "" || tag == "" {
+			continue
+		}
+		if _, err := strconv.ParseInt(project, 10, 64); err != nil && !strings.Contains(project, "/") {
+			continue
+		}
+		candidates = append(candidates, releaseLinkID{Project: project, TagName: tag, LinkID: linkID})
+	}
+	if len(candidates) == 0 {
+		return nil, fmt.Errorf("the import ID %q cannot be split into a project, a tag name and a link ID", s)
+	}
+	return candidates, nil
+}
+
+// parseLinkID parses a positive link ID.
+func parseLinkID(s string) (int64, error) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fmt.Errorf("the link ID %q is not a positive whole number", s)
+	}
+	return id, nil
+}
+
+// releaseLinkModel holds the attributes shared by the resource and the data sources.
+type releaseLinkModel struct {
+	ID              types.String `tfsdk:"id"`
+	Project         types.String `tfsdk:"project"`
+	TagName         types.String `tfsdk:"tag_name"`
+	LinkID          types.Int64  `tfsdk:"link_id"`
+	Name            types.String `tfsdk:"name"`
+	URL             types.String `tfsdk:"url"`
+	LinkType        types.String `tfsdk:"link_type"`
+	DirectAssetPath types.String `tfsdk:"direct_asset_path"`
+	Filepath        types.String `tfsdk:"filepath"`
+	DirectAssetURL  types.String `tfsdk:"direct_asset_url"`
+	External        types.Bool   `tfsdk:"external"`
+}
+
+// setFromAPI copies what GitLab returned into the model. The asset path goes into filepath when usesFilepath
+// (the configuration or prior state uses the deprecated name), otherwise into direct_asset_path.
+func (m *releaseLinkModel) setFromAPI(link *gitlab.ReleaseLink, usesFilepath bool) {
+	m.LinkID = types.Int64Value(link.ID)
+	m.ID = types.StringValue(releaseLinkID{Project: m.Project.ValueString(), TagName: m.TagName.ValueString(), LinkID: link.ID}.String())
+	m.Name = types.StringValue(link.Name)
+	m.URL = types.StringValue(link.URL)
+	m.LinkType = types.StringValue(link.LinkType)
+	m.DirectAssetURL = types.StringValue(link.DirectAssetURL)
+	m.External = types.BoolPointerValue(link.External)
+	m.DirectAssetPath, m.Filepath = types.StringNull(), types.StringNull()
+	if p, ok := assetPath(link, m.TagName.ValueString()); ok {
+		if usesFilepath {
+			m.Filepath = types.StringValue(p)
+		} else {
+			m.DirectAssetPath = types.StringValue(p)
+		}
+	}
+}
+
+// assetPath recovers the link's direct asset path, which GitLab does not return, from direct_asset_url
+// (gitlab-api.md §1): it equals url when no path is set, and is otherwise
+// "<gitlab>/<project path>/-/releases/<escaped tag>/downloads<path>". Only that exact shape counts, so a URL that
+// merely contains "downloads" never invents a path.
+func assetPath(link *gitlab.ReleaseLink, tag string) (string, bool) {
+	if link.DirectAssetURL == "" || link.DirectAssetURL == link.URL {
+		return "", false
+	}
+	u, err := url.Parse(link.DirectAssetURL)
+	if err != nil {
+		return "", false
+	}
+	p := u.EscapedPath()
+	const marker = "/-/releases/"
+	i := strings.Index(p, marker)
+	if i < 0 {
+		return "", false
+	}
+	rest := p[i+len(marker):]
+	slash := strings.Index(rest, "/")
+	if slash < 0 {
+		return "", false
+	}
+	if segment, err := url.PathUnescape(rest[:slash]); err != nil || segment != tag {
+		return "", false
+	}
+	const downloads = "/downloads/"
+	if !strings.HasPrefix(rest[slash:], downloads) {
+		return "", false
+	}
+	assetPath, err := url.PathUnescape(rest[slash+len(downloads)-1:])
+	if err != nil {
+		return "", false
+	}
+	return assetPath, true
+}
+
+// assetPath is the configured asset path under either name, or nil when none is configured.
+func (m releaseLinkModel) assetPath() *string {
+	for _, v := range []types.String{m.DirectAssetPath, m.Filepath} {
+		if !v.IsNull() && !v.IsUnknown() {
+			s := v.ValueString()
+			return &s
+		}
+	}
+	return nil
+}
+
+// sameLink reports whether m asks GitLab for nothing that state does not already hold.
+func (m releaseLinkModel) sameLink(state releaseLinkModel) bool {
+	planPath, statePath := m.assetPath(), state.assetPath()
+	samePath := (planPath == nil) == (statePath == nil) && (planPath == nil || *planPath == *statePath)
+	return m.TagName.Equal(state.TagName) && m.Name.Equal(state.Name) && m.URL.Equal(state.URL) &&
+		m.LinkType.Equal(state.LinkType) && samePath
+}
+
+// planComputed predicts the computed attributes: id from the project, tag and link ID, and direct_asset_url,
+// which equals url when no path is set and stays as it was while the path, tag and project stay.
+func (m *releaseLinkModel) planComputed(state *releaseLinkResourceModel) {
+	if state != nil && !state.LinkID.IsNull() && m.TagName.Equal(state.TagName) && !m.Project.IsUnknown() && !m.TagName.IsUnknown() {
+		m.LinkID = state.LinkID
+		m.ID = types.StringValue(releaseLinkID{Project: m.Project.ValueString(), TagName: m.TagName.ValueString(), LinkID: state.LinkID.ValueInt64()}.String())
+		m.External = state.External
+	}
+	pathKnown := !m.DirectAssetPath.IsUnknown() && !m.Filepath.IsUnknown()
+	switch {
+	case pathKnown && m.assetPath() == nil && !m.URL.IsUnknown():
+		m.DirectAssetURL = m.URL
+	case pathKnown && state != nil && m.sameLinkPath(state.releaseLinkModel) && !state.DirectAssetURL.IsNull():
+		m.DirectAssetURL = state.DirectAssetURL
+	default:
+		m.DirectAssetURL = types.StringUnknown()
+	}
+}
+
+// sameLinkPath reports whether the release and the asset path are those of state.
+func (m releaseLinkModel) sameLinkPath(state releaseLinkModel) bool {
+	planPath, statePath := m.assetPath(), state.assetPath()
+	return m.TagName.Equal(state.TagName) && planPath != nil && statePath != nil && *planPath == *statePath
+}

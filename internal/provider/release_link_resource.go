@@ -1,0 +1,281 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = &releaseLinkResource{}
+	_ resource.ResourceWithImportState = &releaseLinkResource{}
+	_ resource.ResourceWithModifyPlan  = &releaseLinkResource{}
+	_ resource.ResourceWithIdentity    = &releaseLinkResource{}
+)
+
+// defaultTimeout bounds each operation unless the timeouts block says otherwise; it leaves room for several
+// rate-limit waits.
+const defaultTimeout = 10 * time.Minute
+
+// linkTypes are the values GitLab accepts for link_type.
+var linkTypes = []string{"other", "runbook", "image", "package"}
+
+// NewReleaseLinkResource returns the gitlab_release_link resource.
+func NewReleaseLinkResource() resource.Resource { return &releaseLinkResource{} }
+
+// releaseLinkResource manages one link (asset) of a GitLab release.
+type releaseLinkResource struct{ data *providerData }
+
+// releaseLinkResourceModel is the resource's state: the shared link attributes plus timeouts.
+type releaseLinkResourceModel struct {
+	releaseLinkModel
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *releaseLinkResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_release_link"
+	// The identity holds the project as configured, which may switch between the ID and the path of one project.
+	resp.ResourceBehavior.MutableIdentity = true
+}
+
+func (r *releaseLinkResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	pathConflict := func(other string) validator.String {
+		return stringvalidator.ConflictsWith(path.MatchRoot(other))
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages one link (asset) of a GitLab release: a binary, package, runbook or image. " +
+			"[Upstream API](https://docs.gitlab.com/api/releases/links/)",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The link's ID, `<project>:<tag_name>:<link_id>`.",
+				Computed:            true,
+			},
+			"project": schema.StringAttribute{
+				MarkdownDescription: "The project's numeric ID or full path (`group/subgroup/project`). Changing it to another " +
+					"project replaces the link; switching between the ID and the path of the same project changes nothing.",
+				Required:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"tag_name": schema.StringAttribute{
+				MarkdownDescription: "The tag of the release the link belongs to. Changing it replaces the link.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "The link's name, unique within the release.",
+				Required:            true,
+				Validators:          []validator.String{notBlank},
+			},
+			"url": schema.StringAttribute{
+				MarkdownDescription: "The URL the link points to, unique within the release: `http`, `https` or `ftp`.",
+				Required:            true,
+				Validators:          []validator.String{linkURL},
+			},
+			"link_type": schema.StringAttribute{
+				MarkdownDescription: "The kind of asset: `other` (the default), `runbook`, `image` or `package`.",
+				Optional:            true,
+				Computed:            true,
+				Default:             stringdefault.StaticString("other"),
+				Validators:          []validator.String{stringvalidator.OneOf(linkTypes...)},
+			},
+			"direct_asset_path": schema.StringAttribute{
+				MarkdownDescription: "The permanent download path, served at `/<project>/-/releases/<tag_name>/downloads<path>`, " +
+					"e.g. `/bin/app-linux-amd64`. Remove it to clear the path.",
+				Optional:   true,
+				Validators: []validator.String{assetPathFormat, pathConflict("filepath")},
+			},
+			"filepath": schema.StringAttribute{
+				MarkdownDescription: "Deprecated name of `direct_asset_path`.",
+				DeprecationMessage:  "Use direct_asset_path instead; filepath is its old name and will be removed in a future major version.",
+				Optional:            true,
+				Validators:          []validator.String{assetPathFormat, pathConflict("direct_asset_path")},
+			},
+			"link_id": schema.Int64Attribute{
+				MarkdownDescription: "GitLab's ID of the link.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			},
+			"direct_asset_url": schema.StringAttribute{
+				MarkdownDescription: "The link's permanent download URL when `direct_asset_path` is set, otherwise its `url`.",
+				Computed:            true,
+			},
+			"external": schema.BoolAttribute{
+				MarkdownDescription: "Deprecated: whether the URL points outside GitLab. GitLab 16.0 and later no longer return it, so it is null there.",
+				DeprecationMessage:  "GitLab 16.0 removed external from its API; the attribute is null on current GitLab.",
+				Computed:            true,
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func (r *releaseLinkResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *releaseLinkResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan releaseLinkResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	project, tag := plan.Project.ValueString(), plan.TagName.ValueString()
+	opts := gitlab.CreateReleaseLinkOptions{
+		Name: plan.Name.ValueString(), URL: plan.URL.ValueString(), LinkType: plan.LinkType.ValueString(),
+		DirectAssetPath: plan.assetPath(),
+	}
+	defer r.data.links.invalidate(project, tag)
+	link, err := r.data.client.CreateReleaseLink(ctx, project, tag, opts)
+	if err != nil && gitlab.HasMessage(err, "has already been taken") {
+		link, err = r.takenLink(ctx, project, tag, opts, err, &resp.Diagnostics)
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Create Release Link", createErrorDetail(project, tag, opts.Name, err))
+		return
+	}
+	plan.setFromAPI(link, !plan.Filepath.IsNull())
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.releaseLinkModel)...)
+}
+
+func (r *releaseLinkResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state releaseLinkResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Read(ctx, defaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	project, tag, linkID := state.Project.ValueString(), state.TagName.ValueString(), state.LinkID.ValueInt64()
+	link, err := r.data.links.read(ctx, project, tag, linkID)
+	if errors.Is(err, errLinkGone) || (gitlab.IsNotFound(err) && !gitlab.IsProjectNotFound(err)) {
+		// The link or its whole release was deleted outside Terraform: forget it so the next plan re-creates it.
+		// The framework wants an identity even for a resource that is going away.
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.releaseLinkModel)...)
+		tflog.Warn(ctx, "release link no longer exists, removing it from state",
+			map[string]any{"project": project, "tag_name": tag, "link_id": linkID})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Read Release Link", errorDetail(
+			fmt.Sprintf("Could not read link %d of release %q in project %q.", linkID, tag, project), project, tag, err))
+		return
+	}
+	state.setFromAPI(link, !state.Filepath.IsNull())
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.releaseLinkModel)...)
+}
+
+func (r *releaseLinkResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state releaseLinkResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, defaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	project, tag, linkID := plan.Project.ValueString(), plan.TagName.ValueString(), state.LinkID.ValueInt64()
+	if plan.sameLink(state.releaseLinkModel) {
+		// Only the project's spelling (ID or path of the same project) or the timeouts changed: nothing to send.
+		plan.LinkID, plan.DirectAssetURL, plan.External = state.LinkID, state.DirectAssetURL, state.External
+		plan.ID = types.StringValue(releaseLinkID{Project: project, TagName: tag, LinkID: linkID}.String())
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.releaseLinkModel)...)
+		return
+	}
+	// GitLab resets an omitted link_type to "other" and clears the path only on an explicit null
+	// (gitlab-api.md §1.4), so every field is always sent.
+	opts := gitlab.UpdateReleaseLinkOptions{
+		Name: plan.Name.ValueString(), URL: plan.URL.ValueString(), LinkType: plan.LinkType.ValueString(),
+		DirectAssetPath: plan.assetPath(),
+	}
+	defer r.data.links.invalidate(project, tag)
+	link, err := r.data.client.UpdateReleaseLink(ctx, project, tag, linkID, opts)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Update Release Link", errorDetail(
+			fmt.Sprintf("Could not update link %d (%q) of release %q in project %q.", linkID, opts.Name, tag, project),
+			project, tag, err))
+		return
+	}
+	plan.setFromAPI(link, !plan.Filepath.IsNull())
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.releaseLinkModel)...)
+}
+
+func (r *releaseLinkResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state releaseLinkResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, defaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	project, tag, linkID := state.Project.ValueString(), state.TagName.ValueString(), state.LinkID.ValueInt64()
+	defer r.data.links.invalidate(project, tag)
+	err := r.data.client.DeleteReleaseLink(ctx, project, tag, linkID)
+	if err == nil || (gitlab.IsNotFound(err) && !gitlab.IsProjectNotFound(err)) {
+		// Already gone (deleted outside Terraform, with its release, or by an earlier attempt whose answer was lost).
+		return
+	}
+	resp.Diagnostics.AddError("Unable to Delete Release Link", errorDetail(
+		fmt.Sprintf("Could not delete link %d of release %q in project %q.", linkID, tag, project), project, tag, err))
+}
+
+// ModifyPlan fills in the computed values that are already known, so a plan shows "known after apply" only
+// where something really changes.
+func (r *releaseLinkResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan releaseLinkResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var state *releaseLinkResourceModel
+	if !req.State.Raw.IsNull() {
+		state = &releaseLinkResourceModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+	if state != nil && !plan.Project.Equal(state.Project) && !r.sameProject(ctx, state.Project, plan.Project) {
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("project"))
+		return
+	}
+	plan.planComputed(state)
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}

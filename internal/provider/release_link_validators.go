@@ -1,0 +1,118 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+)
+
+// stringCheck adapts a function that explains what is wrong with a value (or returns "") into a validator, so
+// that GitLab's rules are checked at plan time and reported on the attribute. Unknown and null values pass.
+type stringCheck struct {
+	description string
+	check       func(string) string
+}
+
+var _ validator.String = stringCheck{}
+
+func (v stringCheck) Description(_ context.Context) string         { return v.description }
+func (v stringCheck) MarkdownDescription(_ context.Context) string { return v.description }
+
+func (v stringCheck) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if problem := v.check(req.ConfigValue.ValueString()); problem != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value",
+			fmt.Sprintf("%s %s", req.Path, problem))
+	}
+}
+
+// notBlank rejects names GitLab would answer with "Name can't be blank".
+var notBlank = stringCheck{
+	description: "must not be empty or only whitespace",
+	check: func(s string) string {
+		if strings.TrimSpace(s) == "" {
+			return "must not be empty or only whitespace: GitLab rejects blank names."
+		}
+		return ""
+	},
+}
+
+// linkURL applies GitLab's AddressableUrlValidator rules for link URLs (gitlab-api.md §2b "URL rules").
+var linkURL = stringCheck{
+	description: "must be an http, https or ftp URL with a host",
+	check:       checkLinkURL,
+}
+
+func checkLinkURL(s string) string {
+	if s != strings.TrimSpace(s) {
+		// GitLab strips the value before storing it, which would show as a change on every plan.
+		return fmt.Sprintf("must not start or end with whitespace, got %q.", s)
+	}
+	if strings.IndexFunc(s, unicode.IsSpace) >= 0 || strings.IndexFunc(s, unicode.IsControl) >= 0 {
+		return fmt.Sprintf("must not contain spaces or control characters (GitLab: \"URI is invalid\"), got %q.", s)
+	}
+	scheme, _, found := strings.Cut(s, "://")
+	if !found || (scheme != "http" && scheme != "https" && scheme != "ftp") {
+		// The scheme check is case-sensitive on GitLab: HTTP:// is refused.
+		return fmt.Sprintf("must start with http://, https:// or ftp:// in lowercase, got %q.", s)
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" {
+		return fmt.Sprintf("is not a valid URL with a host, got %q.", s)
+	}
+	host := u.Hostname()
+	if host == "" || strings.HasPrefix(host, "-") || strings.HasPrefix(host, "_") {
+		return fmt.Sprintf("has an invalid host name %q (GitLab: \"Hostname or IP address invalid\").", host)
+	}
+	return ""
+}
+
+// assetPathFormat applies GitLab's filepath rules (gitlab-api.md §2b "Filepath format"): the regex
+// \A\/[^\/](?!.*\/\/.*)[\-\.\w\/]+[\da-zA-Z]+\z and at most 128 characters.
+var assetPathFormat = stringCheck{
+	description: "must start with /, use only letters, digits, '-', '.', '_' and '/', have no '//', end with a letter or digit, and be 4 to 128 characters long",
+	check: func(s string) string {
+		if n := utf8.RuneCountInString(s); n > 128 {
+			return fmt.Sprintf("is %d characters long; GitLab allows at most 128.", n)
+		}
+		if !validAssetPath(s) {
+			return fmt.Sprintf("must start with /, use only letters, digits, '-', '.', '_' and '/', have no '//', "+
+				"end with a letter or digit, and be at least 4 characters long, for example /bin/app-linux-amd64; got %q.", s)
+		}
+		return ""
+	},
+}
+
+// validAssetPath is GitLab's FILEPATH_REGEX without the lookahead Go's regexp lacks. Ruby's \w is ASCII here,
+// while the second character may be anything but '/', exactly as the regex says.
+func validAssetPath(s string) bool {
+	if !strings.HasPrefix(s, "/") {
+		return false
+	}
+	second, size := utf8.DecodeRuneInString(s[1:])
+	if size == 0 || second == '/' {
+		return false
+	}
+	rest := s[1+size:]
+	if len(rest) < 2 || strings.Contains(rest, "//") {
+		return false
+	}
+	for i := 0; i < len(rest); i++ {
+		c := rest[i]
+		alnum := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+		if i == len(rest)-1 {
+			return alnum
+		}
+		if !alnum && c != '-' && c != '.' && c != '_' && c != '/' {
+			return false
+		}
+	}
+	return false
+}
