@@ -74,7 +74,7 @@ func noKeepAlive(f *fixture, method, path, body string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	return resp.StatusCode, nil
 }
 

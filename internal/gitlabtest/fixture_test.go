@@ -149,7 +149,7 @@ func (f *fixture) send(rq request) result {
 	if err != nil {
 		return result{status: -1, body: err.Error()}
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
 		return result{status: -1, body: err.Error()}

@@ -248,32 +248,32 @@ func parseRubyInt(s string) (int64, bool) {
 	return n, true
 }
 
-// boolParam applies `type: Boolean` (dry-types Params::Bool).
-func (c *call) boolParam(g *grapeErrors, name string) (val, set bool) {
+// boolParam applies `type: Boolean` (dry-types Params::Bool); absent, null and "" are false.
+func (c *call) boolParam(g *grapeErrors, name string) bool {
 	v, ok := c.params[name]
 	if !ok || v == nil || v == "" {
-		return false, false
+		return false
 	}
 	switch x := v.(type) {
 	case bool:
-		return x, true
+		return x
 	case string:
 		switch strings.ToLower(x) {
 		case "1", "on", "t", "true", "y", "yes":
-			return true, true
+			return true
 		case "0", "off", "f", "false", "n", "no":
-			return false, true
+			return false
 		}
 	case json.Number:
 		switch x.String() {
 		case "1":
-			return true, true
+			return true
 		case "0":
-			return false, true
+			return false
 		}
 	}
 	g.add(name, "is invalid")
-	return false, false
+	return false
 }
 
 // paramString returns a plain string parameter (used for tokens), or "".

@@ -110,7 +110,7 @@ func (c *call) createProject() *response {
 	nsID, nsSet := c.intParam(&g, "namespace_id", 0)
 	description := c.stringParam(&g, "description", false)
 	visibility := c.valuesParam(&g, "visibility", c.stringParam(&g, "visibility", false), visibilities, "private")
-	readme, _ := c.boolParam(&g, "initialize_with_readme")
+	readme := c.boolParam(&g, "initialize_with_readme")
 	branch := c.stringParam(&g, "default_branch", false)
 	if !name.present && !path.present {
 		g.add("name, path", "are missing, at least one parameter must be provided")

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"regexp"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -171,4 +173,10 @@ func (e *testEnv) requireEmulator(t *testing.T) {
 	if e.emu == nil {
 		t.Skip("needs the emulator: request counts and fault injection are not available against a live GitLab")
 	}
+}
+
+// wrapped compiles an expected error pattern so that it matches across the line breaks Terraform inserts:
+// every space may be any run of white space.
+func wrapped(pattern string) *regexp.Regexp {
+	return regexp.MustCompile("(?s)" + strings.ReplaceAll(pattern, " ", `\s+`))
 }
