@@ -1,0 +1,208 @@
+package provider
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
+	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlabtest"
+)
+
+// linkBody is a valid resource body for provider configuration tests.
+const linkBody = `  name = "app"
+  url  = "https://example.com/app"`
+
+// withProvider replaces the provider block of a configuration.
+func (e *testEnv) withProvider(block, config string) string {
+	return strings.Replace(config, e.providerBlock(), block+"\n", 1)
+}
+
+func TestAccProvider_baseURLForms(t *testing.T) {
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	for i, baseURL := range []string{env.BaseURL + "/", env.BaseURL + "/api/v4", env.BaseURL + "/api/v4/"} {
+		t.Run(baseURL, func(t *testing.T) {
+			block := fmt.Sprintf("provider \"gitlab\" {\n  base_url = %q\n  token = %q\n}\n", baseURL, env.Token)
+			config := env.withProvider(block, env.linkConfig(env.Project, env.Tag, fmt.Sprintf(`  name = "app-%d"
+  url  = "https://example.com/app-%d"`, i, i)))
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProviders,
+				CheckDestroy:             env.checkNoLinks(env.Tag),
+				Steps:                    []resource.TestStep{{Config: config}},
+			})
+		})
+	}
+}
+
+func TestAccProvider_configurationErrors(t *testing.T) {
+	env := newTestEnv(t)
+	config := env.linkConfig(env.Project, env.Tag, linkBody)
+	for _, tc := range []struct{ name, block, want string }{
+		{"malformed base_url", `provider "gitlab" {
+  base_url = "gitlab.example.com"
+  token = "x"
+}`, `Invalid GitLab Base URL`},
+		{"unknown token", `resource "terraform_data" "token" {
+  input = "secret"
+}
+provider "gitlab" {
+  base_url = "` + env.BaseURL + `"
+  token = terraform_data.token.output
+}`, `(?s)Unknown GitLab Provider Setting.*token depends on a value that is only known after apply`},
+		{"client_cert without key", `provider "gitlab" {
+  base_url = "` + env.BaseURL + `"
+  token = "x"
+  client_cert = "cert.pem"
+}`, `Missing Client Key`},
+		{"unreadable CA file", `provider "gitlab" {
+  base_url = "` + env.BaseURL + `"
+  token = "x"
+  cacert_file = "/nonexistent/ca.pem"
+}`, `(?s)Unable to Create GitLab Client.*ca\.pem`},
+		{"retries out of range", `provider "gitlab" {
+  base_url = "` + env.BaseURL + `"
+  token = "x"
+  retries = 50
+}`, `(?s)retries.*between 0 and 20`},
+		{"early auth check with a bad token", `provider "gitlab" {
+  base_url = "` + env.BaseURL + `"
+  token = "wrong-token"
+  early_auth_check = true
+}`, `(?s)Unable to Authenticate to GitLab.*401.*valid, unexpired`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProviders,
+				Steps: []resource.TestStep{{
+					Config:      env.withProvider(tc.block, config),
+					ExpectError: wrapped(tc.want),
+				}},
+			})
+		})
+	}
+	if n := len(env.links(t, env.Tag)); n != 0 {
+		t.Errorf("failed configurations created %d link(s)", n)
+	}
+}
+
+func TestAccProvider_noRequestAtConfigure(t *testing.T) {
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	withCheck := strings.Replace(env.providerBlock(), "}", "  early_auth_check = false\n}", 1)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config:             env.withProvider(withCheck, env.linkConfig(env.Project, env.Tag, linkBody)),
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+		}},
+	})
+	if counts := env.emu.RequestCounts(); len(counts) != 0 {
+		t.Errorf("planning a new link sent requests: %v", counts)
+	}
+	// With the check on, exactly one request is made before anything else.
+	withCheck = strings.Replace(env.providerBlock(), "}", "  early_auth_check = true\n}", 1)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config:             env.withProvider(withCheck, env.linkConfig(env.Project, env.Tag, linkBody)),
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+		}},
+	})
+	if n := env.emu.RequestCount("GET", gitlabtest.RouteUser); n == 0 {
+		t.Errorf("early_auth_check made no request to /user: %v", env.emu.RequestCounts())
+	}
+}
+
+func TestAccProvider_tokenKinds(t *testing.T) {
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	env.emu.AddToken(testUser, "glpat-personal-token", gitlabtest.TokenOptions{})
+	env.emu.AddToken(testUser, "oauth-access-token", gitlabtest.TokenOptions{Kind: gitlabtest.OAuthToken})
+	env.emu.AddToken(testUser, "glcbt-job-token", gitlabtest.TokenOptions{Kind: gitlabtest.JobToken})
+	config := env.linkConfig(env.Project, env.Tag, linkBody)
+	for _, tc := range []struct {
+		name, block string
+		env         map[string]string
+	}{
+		{"personal access token", fmt.Sprintf("provider \"gitlab\" {\n  base_url = %q\n  token = \"glpat-personal-token\"\n}\n", env.BaseURL), nil},
+		{"OAuth token", fmt.Sprintf("provider \"gitlab\" {\n  base_url = %q\n  token = \"oauth-access-token\"\n}\n", env.BaseURL), nil},
+		{"job token", fmt.Sprintf("provider \"gitlab\" {\n  base_url = %q\n  token = \"glcbt-job-token\"\n}\n", env.BaseURL), nil},
+		{"GITLAB_TOKEN and GITLAB_BASE_URL", "provider \"gitlab\" {}\n",
+			map[string]string{"GITLAB_TOKEN": "glpat-personal-token", "GITLAB_BASE_URL": env.BaseURL}},
+		{"CI job token from the environment", "provider \"gitlab\" {}\n",
+			map[string]string{"CI_JOB_TOKEN": "glcbt-job-token", "CI_API_V4_URL": env.BaseURL + "/api/v4"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, k := range []string{"GITLAB_TOKEN", "GITLAB_BASE_URL", "CI_JOB_TOKEN", "CI_API_V4_URL"} {
+				t.Setenv(k, tc.env[k])
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProviders,
+				CheckDestroy:             env.checkNoLinks(env.Tag),
+				Steps:                    []resource.TestStep{{Config: env.withProvider(tc.block, config)}},
+			})
+		})
+	}
+}
+
+func TestClientConfig(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		config     providerModel
+		env        map[string]string
+		wantURL    string
+		wantToken  string
+		wantKind   gitlab.AuthKind
+		wantErrors int
+	}{
+		{name: "defaults", wantURL: defaultBaseURL, wantKind: gitlab.AuthOAuth},
+		{name: "block wins over environment", config: providerModel{BaseURL: types.StringValue("https://a.example"), Token: types.StringValue("glpat-a")},
+			env: map[string]string{"GITLAB_BASE_URL": "https://b.example", "GITLAB_TOKEN": "glpat-b"}, wantURL: "https://a.example", wantToken: "glpat-a", wantKind: gitlab.AuthPrivateToken},
+		{name: "environment", env: map[string]string{"GITLAB_BASE_URL": "https://b.example", "GITLAB_TOKEN": "glpat-b"},
+			wantURL: "https://b.example", wantToken: "glpat-b", wantKind: gitlab.AuthPrivateToken},
+		{name: "CI job token", env: map[string]string{"CI_JOB_TOKEN": "job", "CI_API_V4_URL": "https://ci.example/api/v4"},
+			wantURL: "https://ci.example/api/v4", wantToken: "job", wantKind: gitlab.AuthJobToken},
+		{name: "CI job token with an explicit URL", config: providerModel{BaseURL: types.StringValue("https://a.example")},
+			env: map[string]string{"CI_JOB_TOKEN": "job", "CI_API_V4_URL": "https://ci.example/api/v4"}, wantURL: "https://a.example", wantToken: "job", wantKind: gitlab.AuthJobToken},
+		{name: "CI support off", config: providerModel{EnableAutoCISupport: types.BoolValue(false)},
+			env: map[string]string{"CI_JOB_TOKEN": "job", "CI_API_V4_URL": "https://ci.example/api/v4"}, wantURL: defaultBaseURL, wantKind: gitlab.AuthOAuth},
+		{name: "configured token beats the job token", config: providerModel{Token: types.StringValue("oauth")},
+			env: map[string]string{"CI_JOB_TOKEN": "job"}, wantURL: defaultBaseURL, wantToken: "oauth", wantKind: gitlab.AuthOAuth},
+		{name: "malformed URL", config: providerModel{BaseURL: types.StringValue("ftp://x")}, wantURL: "ftp://x", wantKind: gitlab.AuthOAuth, wantErrors: 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, k := range []string{"GITLAB_TOKEN", "GITLAB_BASE_URL", "CI_JOB_TOKEN", "CI_API_V4_URL"} {
+				t.Setenv(k, tc.env[k])
+			}
+			cfg, diags := clientConfig(tc.config, "1.2.3", "1.11.4")
+			if cfg.BaseURL != tc.wantURL || cfg.Token != tc.wantToken || cfg.AuthKind != tc.wantKind || diags.ErrorsCount() != tc.wantErrors {
+				t.Errorf("got URL %q, token %q, kind %v, %d errors; want %q, %q, %v, %d",
+					cfg.BaseURL, cfg.Token, cfg.AuthKind, diags.ErrorsCount(), tc.wantURL, tc.wantToken, tc.wantKind, tc.wantErrors)
+			}
+			if !strings.Contains(cfg.UserAgent, "terraform-provider-gitlab/1.2.3") || !strings.Contains(cfg.UserAgent, "Terraform/1.11.4") {
+				t.Errorf("User-Agent %q names neither the provider version nor Terraform's", cfg.UserAgent)
+			}
+		})
+	}
+}
+
+func TestPlainHTTPWarning(t *testing.T) {
+	for url, warn := range map[string]bool{
+		"http://gitlab.example.com/api/v4":  true,
+		"http://10.0.0.5/api/v4":            true,
+		"http://127.0.0.1:8080/api/v4":      false,
+		"http://localhost/api/v4":           false,
+		"http://[::1]:8080/api/v4":          false,
+		"https://gitlab.example.com/api/v4": false,
+	} {
+		if got := plainHTTPWarning(url) != ""; got != warn {
+			t.Errorf("plainHTTPWarning(%q) warns = %v, want %v", url, got, warn)
+		}
+	}
+}
