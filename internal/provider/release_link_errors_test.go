@@ -124,3 +124,25 @@ func TestAccReleaseLink_accessErrors(t *testing.T) {
 		t.Errorf("refused creates left %d link(s)", n)
 	}
 }
+
+// A project that vanishes from the token's sight is an error on refresh, never a silent plan to re-create links.
+func TestAccReleaseLink_projectNotFoundOnRefresh(t *testing.T) {
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	env.emu.AddToken("stranger", "stranger-token", gitlabtest.TokenOptions{})
+	config := env.linkConfig(env.Project, env.Tag, `  name = "app"
+  url  = "https://example.com/app"`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             env.checkNoLinks(env.Tag),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				Config:      strings.Replace(config, env.Token, "stranger-token", 1),
+				PlanOnly:    true,
+				ExpectError: wrapped(`Unable to Read Release Link.*404 Project Not Found.*does not exist.*or the token cannot see it`),
+			},
+			{Config: config, PlanOnly: true},
+		},
+	})
+}
