@@ -12,26 +12,29 @@ import (
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
 )
 
-// takenLink handles "has already been taken" on create. It lists the release's links once; when an earlier attempt
-// of this very create may have been applied by GitLab before its answer was lost (a 502 or a dropped connection,
-// then a retry), a link matching the request in every field is our own first attempt and is adopted, with a
-// warning. Otherwise it returns the create error, with the existing links that hold the name, URL or path named.
+// takenLink handles "has already been taken" on create. It lists the release's links once. A link that matches
+// the request in every field (name, URL, type and path) is adopted with a warning: it is most often this very
+// create, applied by GitLab before its answer was lost (a 502, a dropped connection, or an apply interrupted
+// with Ctrl-C or killed), and adopting it is what makes the next apply converge without a duplicate. A link that
+// differs in any field is a real conflict, returned with the links in the way named.
 func (r *releaseLinkResource) takenLink(ctx context.Context, project, tag string, opts gitlab.CreateReleaseLinkOptions, createErr error, diags *diag.Diagnostics) (*gitlab.ReleaseLink, error) {
 	links, err := r.data.client.ListReleaseLinks(ctx, project, tag)
 	if err != nil {
 		return nil, createErr
 	}
-	var gerr *gitlab.Error
-	if errors.As(createErr, &gerr) && gerr.MaybeCommitted {
-		for i := range links {
-			if sameAsRequested(&links[i], tag, opts) {
-				diags.AddWarning("Adopted Release Link From an Interrupted Request",
-					fmt.Sprintf("GitLab created link %d (%q) on release %q of project %q, but its answer was lost on the way back; "+
-						"the retry found the link already there with exactly the requested values, so Terraform manages it now.",
-						links[i].ID, links[i].Name, tag, project))
-				return &links[i], nil
-			}
+	for i := range links {
+		if !sameAsRequested(&links[i], tag, opts) {
+			continue
 		}
+		why := "an earlier apply that was interrupted, or someone outside Terraform, created it"
+		var gerr *gitlab.Error
+		if errors.As(createErr, &gerr) && gerr.MaybeCommitted {
+			why = "GitLab created it on an earlier attempt of this request, whose answer was lost on the way back"
+		}
+		diags.AddWarning("Adopted Existing Release Link",
+			fmt.Sprintf("Link %d (%q) on release %q of project %q already existed with exactly the requested values: %s. "+
+				"Terraform manages it now instead of creating a duplicate.", links[i].ID, links[i].Name, tag, project, why))
+		return &links[i], nil
 	}
 	return nil, &conflictError{err: createErr, existing: conflictingLinks(links, project, tag, opts)}
 }

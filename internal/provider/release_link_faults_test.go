@@ -1,0 +1,154 @@
+package provider
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlabtest"
+)
+
+// holdsExactly checks that the emulator holds exactly links asset-0 … asset-(n-1) with their configured URLs:
+// none missing, none twice.
+func (e *testEnv) holdsExactly(tag string, n int, urlOf func(i int) string) error {
+	links := e.emu.Links(e.Project, tag)
+	var got, want []string
+	for _, l := range links {
+		got = append(got, l.Name+" "+l.URL)
+	}
+	for i := range n {
+		want = append(want, fmt.Sprintf("asset-%d %s", i, urlOf(i)))
+	}
+	sort.Strings(got)
+	sort.Strings(want)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		return fmt.Errorf("GitLab holds %d links, want exactly %d:\n%s", len(got), n, strings.Join(got, "\n"))
+	}
+	return nil
+}
+
+// TestAccReleaseLink_underFaults applies and destroys 45 links while GitLab rate-limits, fails with 502s before
+// and after committing writes, and drops connections before and after committing: nothing is lost, nothing is
+// made twice, and the plan afterwards is empty.
+func TestAccReleaseLink_underFaults(t *testing.T) {
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	const n = 45
+	config := func(urlSuffix string) string {
+		return strings.Replace(env.manyLinksConfig(urlSuffix, map[string]int{env.Tag: n}), "  early_auth_check = true\n", "  retries = 8\n", 1)
+	}
+	urlOf := func(i int) string { return fmt.Sprintf("https://example.com/%s/asset-%d", env.Tag, i) }
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		PreCheck: func() {
+			env.emu.SetRandomFaults(20261125, 0.15, gitlabtest.FaultRateLimit, gitlabtest.FaultBadGateway,
+				gitlabtest.FaultCommitThenBadGateway, gitlabtest.FaultDropConnection, gitlabtest.FaultCommitThenDrop)
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: config(""),
+				Check: func(*terraform.State) error {
+					if env.emu.FaultsInjected() == 0 {
+						return fmt.Errorf("no fault was injected")
+					}
+					return env.holdsExactly(env.Tag, n, urlOf)
+				},
+			},
+			{
+				// Updates under the same faults.
+				Config: config("?v=2"),
+				Check: func(*terraform.State) error {
+					return env.holdsExactly(env.Tag, n, func(i int) string { return urlOf(i) + "?v=2" })
+				},
+			},
+		},
+		CheckDestroy: func(*terraform.State) error {
+			t.Logf("faults injected: %d", env.emu.FaultsInjected())
+			return env.holdsExactly(env.Tag, 0, urlOf)
+		},
+	})
+}
+
+// TestAccReleaseLink_retriesExhausted shows the error once retries run out, and that the next apply converges,
+// including when GitLab had committed the link before answering 502.
+func TestAccReleaseLink_retriesExhausted(t *testing.T) {
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	config := strings.Replace(env.linkConfig(env.Project, env.Tag, `  name = "app"
+  url  = "https://example.com/app"`), "}", "  retries = 1\n}", 1)
+	post := func(kind gitlabtest.FaultKind) gitlabtest.Fault {
+		return gitlabtest.Fault{Method: "POST", Route: gitlabtest.RouteLinks, Kind: kind}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             env.checkNoLinks(env.Tag),
+		Steps: []resource.TestStep{
+			{
+				PreConfig:   func() { env.emu.AddFaults(post(gitlabtest.FaultBadGateway), post(gitlabtest.FaultBadGateway)) },
+				Config:      config,
+				ExpectError: wrapped(`Unable to Create Release Link.*502 Bad Gateway \(after 2 attempts\)`),
+			},
+			{
+				// The first attempt was committed and answered 502, the retry failed too: the link exists, outside state.
+				PreConfig:   func() { env.emu.AddFaults(post(gitlabtest.FaultCommitThenBadGateway), post(gitlabtest.FaultBadGateway)) },
+				Config:      config,
+				ExpectError: wrapped(`502 Bad Gateway \(after 2 attempts\)`),
+			},
+			{
+				// The next apply adopts that link instead of failing on "has already been taken" or making a second one.
+				Config: config,
+				Check: func(*terraform.State) error {
+					if links := env.emu.Links(env.Project, env.Tag); len(links) != 1 {
+						return fmt.Errorf("GitLab holds %d links, want 1", len(links))
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// TestAccReleaseLink_tokenNeverLogged runs a whole lifecycle, errors included, at TRACE level and looks for the
+// token in everything Terraform and the provider logged.
+func TestAccReleaseLink_tokenNeverLogged(t *testing.T) {
+	env := newTestEnv(t)
+	logPath := filepath.Join(t.TempDir(), "trace.log")
+	// The token comes from the environment, as in real use: the test harness logs the configuration it writes.
+	t.Setenv("GITLAB_TOKEN", env.Token)
+	config := func(tag, attrs string) string {
+		return strings.Replace(env.linkConfig(env.Project, tag, attrs), fmt.Sprintf("  token    = %q\n", env.Token), "", 1)
+	}
+	t.Setenv("TF_LOG", "TRACE")
+	t.Setenv("TF_ACC_LOG_PATH", logPath)
+	attrs := `  name = "app"
+  url  = "https://example.com/app"
+  direct_asset_path = "/bin/app"`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             env.checkNoLinks(env.Tag),
+		Steps: []resource.TestStep{
+			{Config: config(env.Tag, attrs)},
+			{Config: config(env.Tag, strings.Replace(attrs, "/bin/app", "/bin/app2", 1))},
+			{Config: config("v0.0.0-missing", attrs), ExpectError: wrapped(`has no release`)},
+			{Config: config(env.Tag, attrs)},
+		},
+	})
+	logs, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(logs), "/assets/links") {
+		t.Fatalf("the trace log holds no request line of the provider; is provider logging captured? (%d bytes)", len(logs))
+	}
+	for i, line := range strings.Split(string(logs), "\n") {
+		if strings.Contains(line, env.Token) {
+			t.Errorf("the token appears in line %d of the TRACE log: %.300s", i+1, line)
+		}
+	}
+}
