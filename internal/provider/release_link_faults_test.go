@@ -96,7 +96,9 @@ func TestAccReleaseLink_retriesExhausted(t *testing.T) {
 			},
 			{
 				// The first attempt was committed and answered 502, the retry failed too: the link exists, outside state.
-				PreConfig:   func() { env.emu.AddFaults(post(gitlabtest.FaultCommitThenBadGateway), post(gitlabtest.FaultBadGateway)) },
+				PreConfig: func() {
+					env.emu.AddFaults(post(gitlabtest.FaultCommitThenBadGateway), post(gitlabtest.FaultBadGateway))
+				},
 				Config:      config,
 				ExpectError: wrapped(`502 Bad Gateway \(after 2 attempts\)`),
 			},
