@@ -33,6 +33,9 @@ func advice(project, tag string, err error) string {
 	case gitlab.HasStatus(err, 429):
 		return "GitLab kept rate-limiting the requests. Run Terraform with a lower -parallelism, raise the provider's " +
 			"retries setting, or try again later."
+	case gitlab.HasStatus(err, 0) && (strings.Contains(err.Error(), "certificate") || strings.Contains(err.Error(), "tls:")):
+		return "The TLS connection to GitLab failed. Set cacert_file to the CA that signed GitLab's certificate, " +
+			"client_cert and client_key when GitLab requires a client certificate, or (only for testing) insecure = true."
 	case gitlab.HasStatus(err, 0):
 		return "No answer came back from GitLab. Check base_url, the network path and any proxy, then run Terraform again: " +
 			"it picks up where it stopped."
