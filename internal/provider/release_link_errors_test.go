@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlabtest"
@@ -144,5 +145,32 @@ func TestAccReleaseLink_projectNotFoundOnRefresh(t *testing.T) {
 			},
 			{Config: config, PlanOnly: true},
 		},
+	})
+}
+
+// A link identical to the configuration, left by an apply that was killed after GitLab committed it, is adopted:
+// the apply converges without a duplicate and without a conflict error.
+func TestAccReleaseLink_adoptsIdenticalLink(t *testing.T) {
+	env := newTestEnv(t)
+	path := "/bin/app"
+	orphan := env.createLink(t, env.Tag, gitlab.CreateReleaseLinkOptions{Name: "app", URL: "https://example.com/app",
+		LinkType: "package", DirectAssetPath: &path})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             env.checkNoLinks(env.Tag),
+		Steps: []resource.TestStep{{
+			Config: env.linkConfig(env.Project, env.Tag, `  name = "app"
+  url  = "https://example.com/app"
+  link_type = "package"
+  direct_asset_path = "/bin/app"`),
+			Check: resource.ComposeTestCheckFunc(
+				resource.TestCheckResourceAttr(testResource, "link_id", fmt.Sprint(orphan.ID)),
+				func(*terraform.State) error {
+					if n := len(env.links(t, env.Tag)); n != 1 {
+						return fmt.Errorf("the release has %d links, want 1", n)
+					}
+					return nil
+				}),
+		}},
 	})
 }
