@@ -37,13 +37,24 @@ export TF_CLI_CONFIG_FILE="$work/terraformrc" TF_IN_AUTOMATION=1
 export TF_VAR_gitlab_url="$url" TF_VAR_gitlab_token="$token"
 cp "$root/examples/demo/main.tf" "$work/"
 cd "$work"
-tf() { terraform "$@" -no-color 2>&1 | grep -v -e 'Provider development overrides' -e 'dev_overrides' -e '^ - gitlab-release-links' -e 'The behavior may therefore' -e 'published releases' -e 'Warning: Provider' -e '^│ *$' -e '^╵' -e '^╷' || true; return "${PIPESTATUS[0]}"; }
+# tf runs terraform and shows its progress lines; the full output is shown only when something fails.
+tf() {
+  local rc=0
+  terraform "$@" -no-color >"$work/tf.log" 2>&1 || rc=$?
+  if [ "$rc" = 0 ]; then
+    grep -E 'Creation complete|Modifications complete|Destruction complete|Apply complete|Destroy complete|^Plan:|No changes|Import successful' "$work/tf.log" || true
+  else
+    cat "$work/tf.log"
+  fi
+  return "$rc"
+}
 
 say "terraform apply: four links, three with permanent download paths"
 tf apply -auto-approve -input=false || fail "apply failed"
 count=$(curl -sf -H "PRIVATE-TOKEN: $token" "$api" | jq length)
 [ "$count" = 4 ] || fail "GitLab holds $count links after apply, want 4"
-echo "GitLab now holds $count links on release v1.0.0"
+echo "GitLab now holds $count links on release v1.0.0; the permanent download URLs:"
+terraform output -no-color download_urls
 
 say "terraform plan: nothing to change"
 set +e; tf plan -detailed-exitcode -input=false; code=$?; set -e
