@@ -34,6 +34,8 @@ type Server struct {
 	latency time.Duration
 	faults  faultState
 
+	userAgents []string // distinct, in arrival order (useragent.go)
+
 	baseURL  string
 	listener net.Listener
 	httpSrv  *http.Server
@@ -129,6 +131,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	s.mu.Lock()
 	s.counts[rt.countKey()]++
+	s.recordUserAgentLocked(r.UserAgent())
 	latency := s.latency
 	fault, faulted := s.pickFaultLocked(rt)
 	s.mu.Unlock()

@@ -186,7 +186,11 @@ func (m *releaseLinkModel) planComputed(state *releaseLinkResourceModel) {
 	if state != nil && !state.LinkID.IsNull() && m.TagName.Equal(state.TagName) && !m.Project.IsUnknown() && !m.TagName.IsUnknown() {
 		m.LinkID = state.LinkID
 		m.ID = types.StringValue(releaseLinkID{Project: m.Project.ValueString(), TagName: m.TagName.ValueString(), LinkID: state.LinkID.ValueInt64()}.String())
-		m.External = state.External
+		m.External = types.BoolUnknown()
+		if m.URL.Equal(state.URL) {
+			// GitLab before 16.0 derives external from the URL; later versions do not return it at all.
+			m.External = state.External
+		}
 	}
 	pathKnown := !m.DirectAssetPath.IsUnknown() && !m.Filepath.IsUnknown()
 	switch {
