@@ -1,0 +1,161 @@
+package benchmark
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// phaseResult is what one phase cost.
+type phaseResult struct {
+	name         string
+	n            int // links in the configuration
+	wall         time.Duration
+	counts       map[string]int // GitLab requests by "METHOD /route/template", from the emulator
+	provider     providerUsage  // the provider processes Terraform started during the phase
+	terraformCPU time.Duration  // CPU time of Terraform itself (and the wrappers), without the providers
+}
+
+// total is the number of requests GitLab received during the phase.
+func (r phaseResult) total() int {
+	sum := 0
+	for _, c := range r.counts {
+		sum += c
+	}
+	return sum
+}
+
+// method is the number of requests with the given HTTP method.
+func (r phaseResult) method(m string) int {
+	sum := 0
+	for key, c := range r.counts {
+		if strings.HasPrefix(key, m+" ") {
+			sum += c
+		}
+	}
+	return sum
+}
+
+// floor returns the fewest requests the phase can make, the most it may make and still count as meeting the
+// floor, and the write method each of the N links must see exactly once ("" for plan). A walk that reads state
+// (plan, and the plan walk that apply and destroy start with) costs one listing per 100 links of the release;
+// every walk may spend one more request. A create walks twice, plan then apply, with nothing in state to read.
+func (r phaseResult) floor() (floor, budget int, write string) {
+	pages := (r.n + 99) / 100
+	switch r.name {
+	case "apply":
+		return r.n, r.n + 2, "POST"
+	case "plan":
+		return pages + 1, pages + 1, ""
+	case "update":
+		return r.n + pages + 1, r.n + pages + 1, "PUT"
+	default: // destroy
+		return r.n + pages + 1, r.n + pages + 1, "DELETE"
+	}
+}
+
+// verdict says whether the phase met its floor and, if not, why.
+func (r phaseResult) verdict() string {
+	_, budget, write := r.floor()
+	var misses []string
+	if write != "" && r.method(write) != r.n {
+		misses = append(misses, fmt.Sprintf("%d %ss for %d links", r.method(write), write, r.n))
+	}
+	if total := r.total(); total > budget {
+		misses = append(misses, fmt.Sprintf("%d requests, %d over the budget of %d", total, total-budget, budget))
+	}
+	if len(misses) == 0 {
+		return "yes"
+	}
+	return "NO: " + strings.Join(misses, "; ")
+}
+
+// printTable writes one size's figures: a row per phase, then every phase's requests by route.
+func printTable(w io.Writer, n int, latency time.Duration, results []phaseResult) {
+	pages := (n + 99) / 100
+	fmt.Fprintf(w, "\nlinks=%d, latency %s, load average %s; floors: apply %d POSTs (+1 request per walk), plan %d+1, "+
+		"update %d PUTs + %d+1, destroy %d DELETEs + %d+1\n", n, latency, loadAverage(), n, pages, n, pages, n, pages)
+	fmt.Fprintf(w, "%-8s %9s %8s %6s %6s %6s %6s %6s %6s %6s %9s %5s %8s %8s  %s\n", "phase", "wall", "requests", "GET",
+		"POST", "PUT", "DELETE", "other", "floor", "ratio", "peak RSS", "procs", "CPU prov", "CPU tf", "floor met")
+	unreported := 0
+	for _, r := range results {
+		floor, _, _ := r.floor()
+		known := r.method("GET") + r.method("POST") + r.method("PUT") + r.method("DELETE")
+		fmt.Fprintf(w, "%-8s %8.2fs %8d %6d %6d %6d %6d %6d %6d %6.2f %5.1f MiB %5d %7.2fs %7.2fs  %s\n",
+			r.name, r.wall.Seconds(), r.total(), r.method("GET"), r.method("POST"), r.method("PUT"), r.method("DELETE"),
+			r.total()-known, floor, float64(r.total())/float64(floor), float64(r.provider.peakKiB)/1024,
+			r.provider.processes, r.provider.cpu.Seconds(), r.terraformCPU.Seconds(), r.verdict())
+		unreported += r.provider.unreported
+	}
+	fmt.Fprintln(w, "peak RSS: the largest ru_maxrss of the provider processes Terraform started in the phase (procs); "+
+		"CPU: user+system time of those processes and of Terraform itself")
+	if unreported > 0 {
+		fmt.Fprintf(w, "(%d provider processes were killed before reporting: peak RSS and CPU prov are lower bounds)\n", unreported)
+	}
+	fmt.Fprintln(w, "requests by route:")
+	for _, r := range results {
+		keys := make([]string, 0, len(r.counts))
+		for key := range r.counts {
+			keys = append(keys, key)
+		}
+		sort.Strings(keys)
+		for _, key := range keys {
+			fmt.Fprintf(w, "  %-8s %-62s %6d\n", r.name, key, r.counts[key])
+		}
+	}
+}
+
+// describeMachine is one line naming what the figures were measured on.
+func describeMachine(ctx context.Context) string {
+	cpu := "unknown CPU"
+	if text, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(text), "\n") {
+			if name, value, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(name) == "model name" {
+				cpu = strings.TrimSpace(value)
+				break
+			}
+		}
+	}
+	memory := "unknown memory"
+	if text, err := os.ReadFile("/proc/meminfo"); err == nil {
+		for _, line := range strings.Split(string(text), "\n") {
+			if value, ok := strings.CutPrefix(line, "MemTotal:"); ok {
+				if kib, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(value), "kB")), 10, 64); err == nil {
+					memory = fmt.Sprintf("%.1f GiB", float64(kib)/(1<<20))
+				}
+			}
+		}
+	}
+	kernel := "unknown"
+	if text, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
+		kernel = strings.TrimSpace(string(text))
+	}
+	terraform := "unknown"
+	if out, err := exec.CommandContext(ctx, "terraform", "version", "-json").Output(); err == nil {
+		var v struct {
+			Version string `json:"terraform_version"`
+		}
+		if json.Unmarshal(out, &v) == nil && v.Version != "" {
+			terraform = v.Version
+		}
+	}
+	return fmt.Sprintf("machine: nproc %d, %s, %s RAM, %s/%s Linux %s, %s, Terraform %s",
+		runtime.NumCPU(), cpu, memory, runtime.GOOS, runtime.GOARCH, kernel, runtime.Version(), terraform)
+}
+
+// loadAverage is the 1, 5 and 15 minute load average, which tells whether the wall times shared the machine.
+func loadAverage() string {
+	text, err := os.ReadFile("/proc/loadavg")
+	if fields := strings.Fields(string(text)); err == nil && len(fields) >= 3 {
+		return strings.Join(fields[:3], " ")
+	}
+	return "unknown"
+}

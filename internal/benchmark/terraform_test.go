@@ -1,0 +1,267 @@
+package benchmark
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlabtest"
+)
+
+const (
+	benchUser    = "bench"
+	benchToken   = "glpat-benchmark-0123456789"
+	benchProject = "bench-group/bench-project"
+	benchTag     = "v1.0.0"
+)
+
+// settings are the benchmark's knobs. They come from the environment so that `make bench` can pass them on.
+type settings struct {
+	latency time.Duration // added by the emulator to every request
+	sizes   []int         // numbers of links on the release, one full cycle each
+}
+
+// loadSettings reads BENCH_LATENCY (a Go duration) and BENCH_SIZES (comma-separated link counts).
+func loadSettings() (settings, error) {
+	s := settings{latency: 20 * time.Millisecond, sizes: []int{100, 1000}}
+	if v := os.Getenv("BENCH_LATENCY"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return s, fmt.Errorf("BENCH_LATENCY=%q is not a duration such as 20ms", v)
+		}
+		s.latency = d
+	}
+	if v := os.Getenv("BENCH_SIZES"); v != "" {
+		s.sizes = nil
+		for _, f := range strings.Split(v, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n < 1 {
+				return s, fmt.Errorf("BENCH_SIZES=%q is not a list of positive link counts such as 100,1000", v)
+			}
+			s.sizes = append(s.sizes, n)
+		}
+	}
+	return s, nil
+}
+
+// BenchmarkTerraform runs apply, plan, update and destroy of N links through the real Terraform CLI for every
+// size in BENCH_SIZES, and prints a table per size. Run it once per size: -benchtime 1x.
+func BenchmarkTerraform(b *testing.B) {
+	if os.Getenv("BENCH") != "1" {
+		b.Skip("set BENCH=1 (or run `make bench`) to drive the real Terraform CLI")
+	}
+	cfg, err := loadSettings()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := exec.LookPath("terraform"); err != nil {
+		b.Fatal("the benchmark needs terraform on PATH")
+	}
+	binary := buildProvider(b)
+	fmt.Println(describeMachine(b.Context()))
+	fmt.Printf("emulator latency %s per request; terraform -parallelism 10 (its default)\n", cfg.latency)
+
+	for _, n := range cfg.sizes {
+		b.Run(fmt.Sprintf("links=%d", n), func(b *testing.B) {
+			var results []phaseResult
+			for range b.N {
+				results = runCycle(b, binary, cfg.latency, n)
+				printTable(os.Stdout, n, cfg.latency, results)
+			}
+			var peak int64
+			for _, r := range results {
+				b.ReportMetric(r.wall.Seconds(), r.name+"-s")
+				b.ReportMetric(float64(r.total()), r.name+"-requests")
+				peak = max(peak, r.provider.peakKiB)
+			}
+			b.ReportMetric(float64(peak)/1024, "provider-peak-MiB")
+		})
+	}
+}
+
+// buildProvider compiles the provider from the module root into a temporary directory.
+func buildProvider(b *testing.B) string {
+	b.Helper()
+	gomod, err := exec.CommandContext(b.Context(), "go", "env", "GOMOD").Output()
+	if err != nil || strings.TrimSpace(string(gomod)) == "" {
+		b.Fatalf("cannot find the module root: %v", err)
+	}
+	out := filepath.Join(b.TempDir(), "terraform-provider-gitlab")
+	cmd := exec.CommandContext(b.Context(), "go", "build", "-o", out, ".")
+	cmd.Dir = filepath.Dir(strings.TrimSpace(string(gomod)))
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("go build: %v\n%s", err, msg)
+	}
+	return out
+}
+
+// phase is one Terraform command of the cycle and what GitLab must hold afterwards.
+type phase struct {
+	name  string
+	args  []string
+	check func(links []gitlabtest.Link) error
+}
+
+// runCycle gives one size its own emulator and Terraform working directory, then runs the four phases in order.
+func runCycle(b *testing.B, binary string, latency time.Duration, n int) []phaseResult {
+	b.Helper()
+	srv := gitlabtest.NewServer()
+	defer srv.Close()
+	srv.AddToken(benchUser, benchToken, gitlabtest.TokenOptions{Kind: gitlabtest.PersonalAccessToken})
+	srv.AddProject(benchProject, false)
+	if err := srv.AddMember(benchProject, benchUser, gitlabtest.Maintainer); err != nil {
+		b.Fatal(err)
+	}
+	if err := srv.AddRelease(benchProject, benchTag); err != nil {
+		b.Fatal(err)
+	}
+	srv.SetLatency(latency)
+
+	peaks := newProviderPeaks(b)
+	tf := newWorkspace(b, srv.URL(), peaks.overrideDir, peaks.env(binary))
+
+	vars := func(generation string) []string {
+		return []string{"-var", fmt.Sprintf("links=%d", n), "-var", "generation=" + generation}
+	}
+	phases := []phase{
+		{"apply", append([]string{"apply", "-auto-approve"}, vars("a")...), allURLs(n, "/a/")},
+		{"plan", append([]string{"plan", "-detailed-exitcode"}, vars("a")...), allURLs(n, "/a/")},
+		{"update", append([]string{"apply", "-auto-approve"}, vars("b")...), allURLs(n, "/b/")},
+		{"destroy", append([]string{"destroy", "-auto-approve"}, vars("b")...), allURLs(0, "")},
+	}
+	results := make([]phaseResult, 0, len(phases))
+	for _, p := range phases {
+		srv.ResetRequestCounts()
+		peaks.reset(b)
+		start := time.Now()
+		cpu, err := tf.run(b.Context(), p.name, p.args...)
+		wall := time.Since(start)
+		counts := srv.RequestCounts()
+		if err != nil {
+			b.Fatalf("links=%d, %s: %v", n, p.name, err)
+		}
+		if err := p.check(srv.Links(benchProject, benchTag)); err != nil {
+			b.Fatalf("links=%d, after %s: %v", n, p.name, err)
+		}
+		r := phaseResult{name: p.name, n: n, wall: wall, counts: counts, provider: peaks.read(b)}
+		r.terraformCPU = cpu - r.provider.cpu
+		results = append(results, r)
+	}
+	return results
+}
+
+// allURLs checks that the release holds exactly n links, all pointing into the given generation of downloads.
+func allURLs(n int, generation string) func([]gitlabtest.Link) error {
+	return func(links []gitlabtest.Link) error {
+		if len(links) != n {
+			return fmt.Errorf("GitLab holds %d links, want %d", len(links), n)
+		}
+		for _, l := range links {
+			if !strings.Contains(l.URL, generation) {
+				return fmt.Errorf("link %d (%s) has URL %s, want one under %s", l.ID, l.Name, l.URL, generation)
+			}
+		}
+		return nil
+	}
+}
+
+// configTemplate is the benchmark's configuration: var.links links on one release; var.generation is part of
+// every URL, so changing it updates every link in place.
+const configTemplate = `terraform {
+  required_providers {
+    gitlab = { source = "gitlab-release-links/gitlab" }
+  }
+}
+
+variable "links" { type = number }
+variable "generation" { type = string }
+
+provider "gitlab" {
+  base_url = %q
+  token    = %q
+}
+
+resource "gitlab_release_link" "asset" {
+  count = var.links
+
+  project           = %q
+  tag_name          = %q
+  name              = "asset-${count.index}"
+  url               = "https://downloads.example.com/${var.generation}/asset-${count.index}"
+  link_type         = "package"
+  direct_asset_path = "/bin/asset-${count.index}"
+}
+`
+
+// workspace is a Terraform working directory and the environment every command in it runs with.
+type workspace struct {
+	dir string
+	env []string
+}
+
+// newWorkspace writes the configuration and a CLI configuration of the benchmark's own, whose dev_overrides
+// point Terraform at the provider wrapper (no `terraform init` is needed for an overridden provider), so nothing
+// from the user's ~/.terraformrc (a plugin cache, other overrides) takes part.
+func newWorkspace(b *testing.B, baseURL, overrideDir string, extraEnv []string) *workspace {
+	b.Helper()
+	dir := b.TempDir()
+	config := fmt.Sprintf(configTemplate, baseURL, benchToken, benchProject, benchTag)
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	rc := filepath.Join(dir, "terraformrc")
+	cliConfig := fmt.Sprintf("disable_checkpoint = true\n\nprovider_installation {\n  dev_overrides {\n    %q = %q\n  }\n}\n",
+		"gitlab-release-links/gitlab", overrideDir)
+	if err := os.WriteFile(rc, []byte(cliConfig), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	env := append(cleanEnv(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "TF_INPUT=0", "CHECKPOINT_DISABLE=1")
+	return &workspace{dir: dir, env: append(env, extraEnv...)}
+}
+
+// run runs one terraform command, its output kept in <name>.log, and returns the CPU time it used together with
+// the processes it started and waited for (the kernel adds a reaped child's time to its parent's). A non-zero
+// exit (including plan's 2 for "changes present" under -detailed-exitcode) is an error quoting the output's end.
+func (w *workspace) run(ctx context.Context, name string, args ...string) (time.Duration, error) {
+	logPath := filepath.Join(w.dir, name+".log")
+	out, err := os.Create(logPath)
+	if err != nil {
+		return 0, err
+	}
+	defer func() { _ = out.Close() }()
+	cmd := exec.CommandContext(ctx, "terraform", append(args, "-input=false", "-no-color")...)
+	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = w.dir, w.env, out, out
+	err = cmd.Run()
+	if err == nil {
+		return cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), nil
+	}
+	text, _ := os.ReadFile(logPath)
+	lines := strings.Split(strings.TrimSpace(string(text)), "\n")
+	lines = lines[max(0, len(lines)-30):]
+	var exit *exec.ExitError
+	if errors.As(err, &exit) && exit.ExitCode() == 2 && args[0] == "plan" {
+		return 0, fmt.Errorf("terraform plan found changes where none were expected:\n%s", strings.Join(lines, "\n"))
+	}
+	return 0, fmt.Errorf("terraform %s: %v:\n%s", args[0], err, strings.Join(lines, "\n"))
+}
+
+// cleanEnv is the environment without variables that would change what is measured: Terraform and provider
+// logging, and GitLab settings the provider would otherwise pick up.
+func cleanEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, "TF_") || strings.HasPrefix(name, "GITLAB_") || strings.HasPrefix(name, "CI_") {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return env
+}
