@@ -65,20 +65,56 @@ func (c *Client) ListReleaseLinks(ctx context.Context, project, tag string) ([]R
 		}
 		all = append(all, links...)
 
-		// X-Next-Page is present and empty on the last page.
-		next := strings.TrimSpace(header.Get("X-Next-Page"))
-		if next == "" {
-			return all, nil
+		n, err := nextPage(header, page, len(links))
+		if err != nil {
+			return nil, fmt.Errorf("GET %s: %w", path, err)
 		}
-		n, err := strconv.Atoi(next)
-		if err != nil || n <= page {
-			return nil, fmt.Errorf("GET %s: page %d announced the invalid next page %q", path, page, next)
+		if n == 0 {
+			return all, nil
 		}
 		if n > maxLinkPages {
 			return nil, fmt.Errorf("GET %s: stopped after %d pages of release links", path, maxLinkPages)
 		}
 		page = n
 	}
+}
+
+// nextPage returns the page after page, or 0 when page was the last. GitLab sends X-Next-Page on every page,
+// empty on the last one (gitlab-api.md §4). A proxy that strips it must not cut the listing short, since a link
+// missing from it would read as deleted: without the header, Link's rel="next" decides, and without that too, a
+// full page is followed by a look at the next one.
+func nextPage(header http.Header, page, got int) (int, error) {
+	if values, ok := header["X-Next-Page"]; ok {
+		next := strings.TrimSpace(strings.Join(values, ""))
+		if next == "" {
+			return 0, nil
+		}
+		n, err := strconv.Atoi(next)
+		if err != nil || n <= page {
+			return 0, fmt.Errorf("page %d announced the invalid next page %q", page, next)
+		}
+		return n, nil
+	}
+	if link := header.Get("Link"); link != "" {
+		for _, part := range strings.Split(link, ",") {
+			target, params, found := strings.Cut(part, ";")
+			if !found || !strings.Contains(params, `rel="next"`) {
+				continue
+			}
+			u, err := url.Parse(strings.Trim(strings.TrimSpace(target), "<>"))
+			if err != nil {
+				continue
+			}
+			if n, err := strconv.Atoi(u.Query().Get("page")); err == nil && n > page {
+				return n, nil
+			}
+		}
+		return 0, nil
+	}
+	if got >= 100 {
+		return page + 1, nil
+	}
+	return 0, nil
 }
 
 // GetReleaseLink returns one link. A link that belongs to another release

@@ -221,3 +221,30 @@ func TestReleaseLinkNotFound(t *testing.T) {
 		})
 	}
 }
+
+func TestNextPage(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		header  http.Header
+		page    int
+		got     int
+		want    int
+		wantErr bool
+	}{
+		{"next announced", http.Header{"X-Next-Page": {"3"}}, 2, 100, 3, false},
+		{"last page", http.Header{"X-Next-Page": {""}}, 2, 100, 0, false},
+		{"backwards", http.Header{"X-Next-Page": {"1"}}, 2, 100, 0, true},
+		{"garbage", http.Header{"X-Next-Page": {"x"}}, 2, 100, 0, true},
+		{"stripped, Link says next", http.Header{"Link": {`<https://h/api/v4/x?page=1&per_page=100>; rel="prev", <https://h/api/v4/x?page=3&per_page=100>; rel="next", <https://h/api/v4/x?page=1>; rel="first"`}}, 2, 100, 3, false},
+		{"stripped, Link without next", http.Header{"Link": {`<https://h/api/v4/x?page=1>; rel="first", <https://h/api/v4/x?page=2>; rel="last"`}}, 2, 100, 0, false},
+		{"no headers, full page", http.Header{}, 4, 100, 5, false},
+		{"no headers, short page", http.Header{}, 4, 37, 0, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := nextPage(tc.header, tc.page, tc.got)
+			if got != tc.want || (err != nil) != tc.wantErr {
+				t.Fatalf("nextPage = %d, %v; want %d, error %v", got, err, tc.want, tc.wantErr)
+			}
+		})
+	}
+}
