@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -33,6 +35,11 @@ func advice(project, tag string, err error) string {
 	case gitlab.HasStatus(err, 429):
 		return "GitLab kept rate-limiting the requests. Run Terraform with a lower -parallelism, raise the provider's " +
 			"retries setting, or try again later."
+	case errors.Is(err, context.DeadlineExceeded):
+		return "The operation ran out of time. Raise the limit in the resource's timeouts block (the default is 10 " +
+			"minutes per operation), or check why GitLab answers slowly; running Terraform again is safe."
+	case errors.Is(err, context.Canceled):
+		return "The operation was interrupted. Running Terraform again is safe: it picks up where it stopped."
 	case gitlab.HasStatus(err, 0) && (strings.Contains(err.Error(), "certificate") || strings.Contains(err.Error(), "tls:")):
 		return "The TLS connection to GitLab failed. Set cacert_file to the CA that signed GitLab's certificate, " +
 			"client_cert and client_key when GitLab requires a client certificate, or (only for testing) insecure = true."

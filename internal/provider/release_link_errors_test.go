@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -172,5 +173,38 @@ func TestAccReleaseLink_adoptsIdenticalLink(t *testing.T) {
 					return nil
 				}),
 		}},
+	})
+}
+
+// A timeout stops the operation with a clear error, and the next apply converges even if GitLab finished the
+// create after the provider stopped waiting.
+func TestAccReleaseLink_timeouts(t *testing.T) {
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	attrs := `  name = "app"
+  url  = "https://example.com/app"`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             env.checkNoLinks(env.Tag),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() { env.emu.SetLatency(3 * time.Second) },
+				Config: env.linkConfig(env.Project, env.Tag, attrs+`
+  timeouts {
+    create = "1s"
+  }`),
+				ExpectError: wrapped(`Unable to Create Release Link.*ran out of time.*timeouts block`),
+			},
+			{
+				PreConfig: func() { env.emu.SetLatency(0) },
+				Config:    env.linkConfig(env.Project, env.Tag, attrs),
+				Check: func(*terraform.State) error {
+					if n := len(env.links(t, env.Tag)); n != 1 {
+						return fmt.Errorf("the release has %d links, want 1", n)
+					}
+					return nil
+				},
+			},
+		},
 	})
 }
