@@ -6,39 +6,11 @@ import (
 	"math/big"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
 )
-
-// objectValue builds a value of an object type from the given attributes, every other attribute null.
-func objectValue(t *testing.T, typ tftypes.Type, attrs map[string]tftypes.Value) tftypes.Value {
-	t.Helper()
-	obj, ok := typ.(tftypes.Object)
-	if !ok {
-		t.Fatalf("%s is not an object type", typ)
-	}
-	values := map[string]tftypes.Value{}
-	for name, attrType := range obj.AttributeTypes {
-		if v, ok := attrs[name]; ok {
-			values[name] = v
-		} else {
-			values[name] = tftypes.NewValue(attrType, nil)
-		}
-	}
-	return tftypes.NewValue(typ, values)
-}
-
-func protoValue(t *testing.T, typ tftypes.Type, v tftypes.Value) *tfprotov6.DynamicValue {
-	t.Helper()
-	dv, err := tfprotov6.NewDynamicValue(typ, v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &dv
-}
 
 // TestReleaseLinkIdentity drives the protocol as Terraform 1.12+ does for an import block with an identity,
 // which the Terraform 1.11 on the test machines cannot.
@@ -48,24 +20,8 @@ func TestReleaseLinkIdentity(t *testing.T) {
 	path := "/bin/app"
 	link := env.createLink(t, env.Tag, gitlab.CreateReleaseLinkOptions{Name: "app", URL: "https://example.com/app", LinkType: "package", DirectAssetPath: &path})
 
-	server, err := providerserver.NewProtocol6WithError(New("test")())()
-	if err != nil {
-		t.Fatal(err)
-	}
-	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	providerType := schemas.Provider.ValueType()
-	config := objectValue(t, providerType, map[string]tftypes.Value{
-		"base_url": tftypes.NewValue(tftypes.String, env.BaseURL),
-		"token":    tftypes.NewValue(tftypes.String, env.Token),
-	})
-	configured, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: protoValue(t, providerType, config)})
-	if err != nil || len(configured.Diagnostics) != 0 {
-		t.Fatalf("configure: %v %v", err, configured.Diagnostics)
-	}
-
+	p := newProtocolProvider(t, env.BaseURL, env.Token)
+	server := p.server
 	identitySchemas, err := server.GetResourceIdentitySchemas(ctx, &tfprotov6.GetResourceIdentitySchemasRequest{})
 	if err != nil {
 		t.Fatal(err)
@@ -88,12 +44,12 @@ func TestReleaseLinkIdentity(t *testing.T) {
 
 	imported, err := server.ImportResourceState(ctx, &tfprotov6.ImportResourceStateRequest{
 		TypeName: "gitlab_release_link",
-		Identity: &tfprotov6.ResourceIdentityData{IdentityData: protoValue(t, identityType, identity)},
+		Identity: &tfprotov6.ResourceIdentityData{IdentityData: dynamicValue(t, identity)},
 	})
 	if err != nil || len(imported.Diagnostics) != 0 || len(imported.ImportedResources) != 1 {
 		t.Fatalf("import: %v %v", err, imported.Diagnostics)
 	}
-	resourceType := schemas.ResourceSchemas["gitlab_release_link"].ValueType()
+	resourceType := p.schema.ValueType()
 	read, err := server.ReadResource(ctx, &tfprotov6.ReadResourceRequest{
 		TypeName:        "gitlab_release_link",
 		CurrentState:    imported.ImportedResources[0].State,

@@ -79,6 +79,10 @@ func checkLinkURL(s string) string {
 var assetPathFormat = stringCheck{
 	description: "must start with /, use only letters, digits, '-', '.', '_' and '/', have no '//', end with a letter or digit, and be 4 to 128 characters long",
 	check: func(s string) string {
+		if s == "" {
+			// The official SDKv2 provider treated "" as unset; here null means no path.
+			return "is empty. To have no direct asset path, remove the attribute or set it to null."
+		}
 		if n := utf8.RuneCountInString(s); n > 128 {
 			return fmt.Sprintf("is %d characters long; GitLab allows at most 128.", n)
 		}

@@ -1,0 +1,135 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// modulePath is the main package, built the way a release builds it.
+const modulePath = "github.com/gitlab-release-links/terraform-provider-gitlab"
+
+// requiredProviders selects this provider by its registry address, as a user's configuration does.
+const requiredProviders = `terraform {
+  required_providers {
+    gitlab = { source = "gitlab-release-links/gitlab" }
+  }
+}
+
+`
+
+// requireAcc skips tests that drive a built provider binary unless TF_ACC is set, like terraform-plugin-testing
+// does for the in-process acceptance tests.
+func requireAcc(t *testing.T) {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("set TF_ACC=1 to run acceptance tests")
+	}
+}
+
+// buildProvider builds the provider binary with version injected as a release does, into a directory of its
+// own, and returns that directory for a dev_overrides entry.
+func buildProvider(t *testing.T, version string) string {
+	t.Helper()
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		goBin = filepath.Join(os.Getenv("GOROOT"), "bin", "go")
+	}
+	dir := t.TempDir()
+	cmd := exec.Command(goBin, "build", "-trimpath", "-ldflags", "-s -w -X main.version="+version,
+		"-o", filepath.Join(dir, "terraform-provider-gitlab"), modulePath)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("building the provider: %s\n%s", err, out)
+	}
+	return dir
+}
+
+// terraformCLI runs the terraform binary in a working directory of its own, with a CLI configuration whose
+// dev_overrides point at a built provider, so neither the registry nor `terraform init` is needed.
+type terraformCLI struct {
+	t   *testing.T
+	bin string
+	dir string
+	env []string
+}
+
+// newTerraformCLI prepares an empty working directory for the provider binary in providerDir. It uses
+// TF_ACC_TERRAFORM_PATH when set, like terraform-plugin-testing, otherwise the terraform on PATH.
+func newTerraformCLI(t *testing.T, providerDir string) *terraformCLI {
+	t.Helper()
+	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if bin == "" {
+		var err error
+		if bin, err = exec.LookPath("terraform"); err != nil {
+			t.Fatal("terraform is not on PATH: the acceptance tests drive the real Terraform CLI (1.11 or later)")
+		}
+	}
+	home := t.TempDir()
+	rc := filepath.Join(home, "terraformrc")
+	writeFile(t, rc, fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n",
+		"registry.terraform.io/gitlab-release-links/gitlab", providerDir))
+	return &terraformCLI{t: t, bin: bin, dir: t.TempDir(), env: append(os.Environ(),
+		"TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "TF_INPUT=0", "CHECKPOINT_DISABLE=1", "HOME="+home)}
+}
+
+// write puts a file into the working directory.
+func (c *terraformCLI) write(name, content string) {
+	c.t.Helper()
+	writeFile(c.t, filepath.Join(c.dir, name), content)
+}
+
+// run runs terraform with args and returns its combined output and exit code; it fails the test only when
+// terraform cannot be started.
+func (c *terraformCLI) run(args ...string) (string, int) {
+	c.t.Helper()
+	cmd := exec.Command(c.bin, append(args, "-no-color")...)
+	cmd.Dir, cmd.Env = c.dir, c.env
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return string(out), 0
+	case errors.As(err, &exit):
+		return string(out), exit.ExitCode()
+	default:
+		c.t.Fatalf("running terraform %s: %s", strings.Join(args, " "), err)
+		return "", -1
+	}
+}
+
+func writeFile(t *testing.T, name, content string) {
+	t.Helper()
+	if err := os.WriteFile(name, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestAccProvider_releaseVersionInUserAgent builds the binary as a release does and checks that the version
+// given to -ldflags reaches GitLab in the User-Agent.
+func TestAccProvider_releaseVersionInUserAgent(t *testing.T) {
+	requireAcc(t)
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	tf := newTerraformCLI(t, buildProvider(t, "9.8.7"))
+	tf.write("main.tf", requiredProviders+env.providerBlock()+fmt.Sprintf(`
+data "gitlab_release_links" "all" {
+  project  = %q
+  tag_name = %q
+}
+`, env.Project, env.Tag))
+
+	if out, code := tf.run("plan", "-detailed-exitcode"); code != 0 {
+		t.Fatalf("terraform plan exited with %d, want 0:\n%s", code, out)
+	}
+	agents := env.emu.UserAgents()
+	for _, ua := range agents {
+		if strings.HasPrefix(ua, "terraform-provider-gitlab/9.8.7 ") && strings.Contains(ua, " Terraform/") {
+			return
+		}
+	}
+	t.Errorf("GitLab saw the User-Agents %q, want one starting with \"terraform-provider-gitlab/9.8.7 \" and naming Terraform", agents)
+}
