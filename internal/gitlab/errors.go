@@ -85,6 +85,27 @@ func IsNotFound(err error) bool {
 	return HasStatus(err, http.StatusNotFound)
 }
 
+// IsRecordNotFound reports whether err is GitLab's 404 for a release or a link that does not exist: the body
+// "404 Not found", lowercase f, from a RecordNotFound (gitlab-api.md §3a), or a "404 <Record> Not Found" that
+// names a record other than the project. Unlike IsNotFound it is false for the route catch-all's
+// {"error":"404 Not Found"}, for HTML 404 pages from a proxy or a wrong base URL, and for a missing project: those
+// say nothing about whether a link still exists.
+func IsRecordNotFound(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) || e.StatusCode != http.StatusNotFound {
+		return false
+	}
+	for _, m := range e.Messages {
+		if m == "404 Not found" {
+			return true
+		}
+		if strings.HasPrefix(m, "404 ") && strings.HasSuffix(m, " Not Found") && m != "404 Not Found" && m != "404 Project Not Found" {
+			return true
+		}
+	}
+	return false
+}
+
 // IsProjectNotFound reports whether err is GitLab's 404 for a project that
 // does not exist or that the token cannot see (gitlab-api.md §3a), as opposed
 // to a missing release or link, whose 404 says "404 Not found".

@@ -181,3 +181,25 @@ func TestErrorFromServer(t *testing.T) {
 		})
 	}
 }
+
+func TestIsRecordNotFound(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"missing release or link", &Error{StatusCode: 404, Messages: []string{"404 Not found"}}, true},
+		{"named record", &Error{StatusCode: 404, Messages: []string{"404 Release Not Found"}}, true},
+		{"route catch-all", &Error{StatusCode: 404, Messages: []string{"404 Not Found"}}, false},
+		{"project", &Error{StatusCode: 404, Messages: []string{"404 Project Not Found"}}, false},
+		{"HTML page", &Error{StatusCode: 404}, false},
+		{"not a 404", &Error{StatusCode: 400, Messages: []string{"404 Not found"}}, false},
+		{"not an Error", errors.New("404 Not found"), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := IsRecordNotFound(tc.err); got != tc.want {
+				t.Fatalf("IsRecordNotFound = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

@@ -34,7 +34,7 @@ func NormalizeBaseURL(raw string) (string, error) {
 	case u.Opaque != "" || u.Host == "":
 		return "", fmt.Errorf("base URL %q has no host name", raw)
 	case u.User != nil:
-		return "", fmt.Errorf("base URL %q contains credentials; pass the token separately instead", raw)
+		return "", fmt.Errorf("base URL %q contains credentials; pass the token separately instead", u.Redacted())
 	case u.RawQuery != "" || u.ForceQuery:
 		return "", fmt.Errorf("base URL %q contains a query string, which the GitLab API root cannot have", raw)
 	case u.Fragment != "" || strings.Contains(s, "#"):

@@ -2,6 +2,7 @@ package gitlab
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -46,6 +47,37 @@ type UpdateReleaseLinkOptions struct {
 	URL             string  `json:"url"`
 	LinkType        string  `json:"link_type"`
 	DirectAssetPath *string `json:"direct_asset_path"`
+}
+
+// The path is sent under both of its names: GitLab 12.9 to 15.8 only know filepath and ignore
+// direct_asset_path, so the link would be made without its path there; newer GitLab takes direct_asset_path
+// when both are present (gitlab-api.md §1.2), and JSON null under both names still clears it.
+type linkBody struct {
+	Name     string  `json:"name"`
+	URL      string  `json:"url"`
+	LinkType string  `json:"link_type,omitempty"`
+	Path     *string `json:"direct_asset_path"`
+	Filepath *string `json:"filepath"`
+}
+
+// pathlessLinkBody is linkBody for a create without a path, which sends neither path key.
+type pathlessLinkBody struct {
+	Name     string `json:"name"`
+	URL      string `json:"url"`
+	LinkType string `json:"link_type,omitempty"`
+}
+
+// MarshalJSON sends the path under both names, and no path key at all when there is no path.
+func (o CreateReleaseLinkOptions) MarshalJSON() ([]byte, error) {
+	if o.DirectAssetPath == nil {
+		return json.Marshal(pathlessLinkBody{Name: o.Name, URL: o.URL, LinkType: o.LinkType})
+	}
+	return json.Marshal(linkBody{Name: o.Name, URL: o.URL, LinkType: o.LinkType, Path: o.DirectAssetPath, Filepath: o.DirectAssetPath})
+}
+
+// MarshalJSON sends every field, and the path under both names, null when there is none.
+func (o UpdateReleaseLinkOptions) MarshalJSON() ([]byte, error) {
+	return json.Marshal(linkBody{Name: o.Name, URL: o.URL, LinkType: o.LinkType, Path: o.DirectAssetPath, Filepath: o.DirectAssetPath})
 }
 
 // ListReleaseLinks returns every link of the release for tag, following

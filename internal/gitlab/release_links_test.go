@@ -96,7 +96,7 @@ func TestReleaseLinkEndpoints(t *testing.T) {
 				})
 			},
 			wantMethod: "POST", wantURI: links,
-			wantBody: `{"name":"app.dmg","url":"https://x/app.dmg","link_type":"package","direct_asset_path":"/bin/app.dmg"}`,
+			wantBody: `{"name":"app.dmg","url":"https://x/app.dmg","link_type":"package","direct_asset_path":"/bin/app.dmg","filepath":"/bin/app.dmg"}`,
 			want:     &wantLink,
 		},
 		{
@@ -105,7 +105,7 @@ func TestReleaseLinkEndpoints(t *testing.T) {
 				return c.UpdateReleaseLink(ctx, "grp/proj", "v1.0", 7, UpdateReleaseLinkOptions{Name: "app.dmg", URL: "https://x/app.dmg", LinkType: "other"})
 			},
 			wantMethod: "PUT", wantURI: links + "/7",
-			wantBody: `{"name":"app.dmg","url":"https://x/app.dmg","link_type":"other","direct_asset_path":null}`,
+			wantBody: `{"name":"app.dmg","url":"https://x/app.dmg","link_type":"other","direct_asset_path":null,"filepath":null}`,
 			want:     &wantLink,
 		},
 		{
@@ -116,7 +116,7 @@ func TestReleaseLinkEndpoints(t *testing.T) {
 				})
 			},
 			wantMethod: "PUT", wantURI: links + "/7",
-			wantBody: `{"name":"app.dmg","url":"https://x/app.dmg","link_type":"package","direct_asset_path":"/bin/app.dmg"}`,
+			wantBody: `{"name":"app.dmg","url":"https://x/app.dmg","link_type":"package","direct_asset_path":"/bin/app.dmg","filepath":"/bin/app.dmg"}`,
 			want:     &wantLink,
 		},
 		{

@@ -191,8 +191,8 @@ func clientConfig(config providerModel, version, terraformVersion string) (gitla
 	baseURL = firstSet(baseURL, defaultBaseURL)
 	if _, err := gitlab.NormalizeBaseURL(baseURL); err != nil {
 		diags.AddAttributeError(path.Root("base_url"), "Invalid GitLab Base URL",
-			fmt.Sprintf("The base URL %q cannot be used: %s\n\nUse a URL such as https://gitlab.example.com, "+
-				"with or without /api/v4.", baseURL, err))
+			fmt.Sprintf("The base URL cannot be used: %s\n\nUse a URL such as https://gitlab.example.com, "+
+				"with or without /api/v4.", err))
 	}
 	if config.ClientCert.ValueString() != "" && config.ClientKey.ValueString() == "" {
 		diags.AddAttributeError(path.Root("client_key"), "Missing Client Key",
@@ -200,9 +200,13 @@ func clientConfig(config providerModel, version, terraformVersion string) (gitla
 	}
 	headers := map[string]string{}
 	for k, v := range config.Headers.Elements() {
-		if s, ok := v.(types.String); ok {
-			headers[k] = s.ValueString()
+		s, ok := v.(types.String)
+		if !ok || s.IsUnknown() {
+			diags.AddAttributeError(path.Root("headers").AtMapKey(k), "Unknown GitLab Provider Setting",
+				fmt.Sprintf("The header %s depends on a value that is only known after apply; set it to a value known at plan time.", k))
+			continue
 		}
+		headers[k] = s.ValueString()
 	}
 	retries := int64(defaultRetries)
 	if !config.Retries.IsNull() {

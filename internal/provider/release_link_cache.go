@@ -14,12 +14,14 @@ var errLinkGone = errors.New("the link is no longer in the release")
 // linkCache serves the Reads of one Terraform walk from one listing per release: a plan over N links of a release
 // costs ceil(N/100) list requests instead of N GETs. The provider is configured anew for every walk, so a link
 // changed out of band between two walks is always seen. Concurrent Reads of one release share a single fetch,
-// every write to a release drops what was read for it, and a failed listing falls back to a GET per link.
+// every write to a release drops what was read for it, and a failed listing is not tried again in the walk:
+// its Reads fall back to a GET per link.
 type linkCache struct {
 	client *gitlab.Client
 
 	mu       sync.Mutex
 	releases map[releaseKey]*releaseListing
+	claimed  map[int64]bool // links created or adopted in this walk
 }
 
 // releaseKey names a release as the configuration does; an ID and a path of the same project are two keys.
@@ -34,7 +36,7 @@ type releaseListing struct {
 }
 
 func newLinkCache(client *gitlab.Client) *linkCache {
-	return &linkCache{client: client, releases: map[releaseKey]*releaseListing{}}
+	return &linkCache{client: client, releases: map[releaseKey]*releaseListing{}, claimed: map[int64]bool{}}
 }
 
 // read returns one link. A missing link is errLinkGone; a missing release or project is GitLab's 404 error.
@@ -45,17 +47,26 @@ func (c *linkCache) read(ctx context.Context, project, tag string, linkID int64)
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	if listing.err == nil {
+	switch {
+	case listing.err == nil:
 		if link, ok := listing.links[linkID]; ok {
 			return &link, nil
 		}
-		return nil, errLinkGone
-	}
-	if gitlab.IsNotFound(listing.err) {
+		if len(listing.ordered) <= 100 {
+			return nil, errLinkGone
+		}
+		// GitLab pages by created_at with offsets, so a link deleted while a long listing was read shifts
+		// the pages and can hide another one: confirm a miss before calling the link gone.
+	case gitlab.IsRecordNotFound(listing.err) || gitlab.IsProjectNotFound(listing.err):
 		return nil, listing.err
 	}
-	// The listing failed for another reason (a timeout, a proxy refusing large pages): ask for this link alone.
-	return c.client.GetReleaseLink(ctx, project, tag, linkID)
+	// The listing failed for another reason (a timeout, a proxy refusing large pages), or missed the link:
+	// ask for this link alone.
+	link, err := c.client.GetReleaseLink(ctx, project, tag, linkID)
+	if gitlab.IsRecordNotFound(err) && listing.err == nil {
+		return nil, errLinkGone
+	}
+	return link, err
 }
 
 // listing returns the release's listing, starting the fetch if nobody has.
@@ -76,8 +87,6 @@ func (c *linkCache) listing(ctx context.Context, project, tag string) *releaseLi
 			for _, link := range links {
 				l.links[link.ID] = link
 			}
-		} else {
-			c.forget(key, l)
 		}
 		l.err = err
 		close(l.done)
@@ -85,19 +94,15 @@ func (c *linkCache) listing(ctx context.Context, project, tag string) *releaseLi
 	return l
 }
 
-// invalidate drops what was read for a release; call it after every write to that release.
-func (c *linkCache) invalidate(project, tag string) {
+// invalidate drops what was read for a release; call it after every write to that release. Every listing of
+// the tag goes, whatever the project's spelling, since an ID and a path may name the same project.
+func (c *linkCache) invalidate(tag string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	delete(c.releases, releaseKey{project, tag})
-}
-
-// forget drops a failed listing so that a later Read tries again, unless it was already replaced.
-func (c *linkCache) forget(key releaseKey, l *releaseListing) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.releases[key] == l {
-		delete(c.releases, key)
+	for key := range c.releases {
+		if key.tag == tag {
+			delete(c.releases, key)
+		}
 	}
 }
 
@@ -113,4 +118,16 @@ func (c *linkCache) all(ctx context.Context, project, tag string) ([]gitlab.Rele
 		return nil, listing.err
 	}
 	return listing.ordered, nil
+}
+
+// claim records that a resource of this walk created or adopted the link, and reports whether none had before:
+// two resources with identical values must not both adopt one link.
+func (c *linkCache) claim(linkID int64) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.claimed[linkID] {
+		return false
+	}
+	c.claimed[linkID] = true
+	return true
 }

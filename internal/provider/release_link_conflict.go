@@ -23,7 +23,7 @@ func (r *releaseLinkResource) takenLink(ctx context.Context, project, tag string
 		return nil, createErr
 	}
 	for i := range links {
-		if !sameAsRequested(&links[i], tag, opts) {
+		if !sameAsRequested(&links[i], tag, opts) || !r.data.links.claim(links[i].ID) {
 			continue
 		}
 		why := "an earlier apply that was interrupted, or someone outside Terraform, created it"
@@ -94,16 +94,26 @@ func conflictingLinks(links []gitlab.ReleaseLink, project, tag string, opts gitl
 }
 
 // sameProject reports whether two spellings of a project (its numeric ID and its full path) name the same
-// project. Resolving both through the API tells, at the cost of no link request. When either cannot be resolved
-// the answer is no, and the link is replaced, which is always safe.
-func (r *releaseLinkResource) sameProject(ctx context.Context, a, b types.String) bool {
+// project, by resolving both through the API, which costs no link request. A project that no longer exists is
+// not the same; any other failure is returned, since guessing wrong would either replace a link for nothing or
+// keep it in the wrong project.
+func (r *releaseLinkResource) sameProject(ctx context.Context, a, b types.String) (bool, error) {
 	if r.data == nil || a.IsUnknown() || b.IsUnknown() {
-		return false
+		return false, nil
 	}
 	before, err := r.data.client.GetProject(ctx, a.ValueString())
+	if gitlab.IsProjectNotFound(err) {
+		return false, nil
+	}
 	if err != nil {
-		return false
+		return false, err
 	}
 	after, err := r.data.client.GetProject(ctx, b.ValueString())
-	return err == nil && before.ID == after.ID
+	if gitlab.IsProjectNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return before.ID == after.ID, nil
 }

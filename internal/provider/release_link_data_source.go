@@ -125,7 +125,7 @@ func releaseReadDetail(project, tag string, err error) string {
 	switch {
 	case gitlab.IsProjectNotFound(err):
 		return errorDetail(fmt.Sprintf("Project %q was not found.", project), project, tag, err)
-	case gitlab.IsNotFound(err):
+	case gitlab.IsRecordNotFound(err):
 		return errorDetail(fmt.Sprintf("Release %q was not found in project %q.", tag, project), project, tag, err)
 	default:
 		return errorDetail(fmt.Sprintf("Could not read the links of release %q in project %q.", tag, project), project, tag, err)

@@ -29,9 +29,12 @@ func advice(project, tag string, err error) string {
 			project, tag)
 	case gitlab.IsProjectNotFound(err):
 		return projectNotFoundAdvice(project)
-	case gitlab.IsNotFound(err):
+	case gitlab.IsRecordNotFound(err):
 		return fmt.Sprintf("Project %q has no release for tag %q. Check tag_name (it is case-sensitive); a git tag alone is "+
 			"not enough, the release must exist before links can be attached.", project, tag)
+	case gitlab.IsNotFound(err):
+		return "GitLab answered 404 for a route it should know, which usually means base_url does not point at the " +
+			"GitLab API (check the host and any path prefix such as /gitlab) or a proxy in between is answering."
 	case gitlab.HasStatus(err, 429):
 		return "GitLab kept rate-limiting the requests. Run Terraform with a lower -parallelism, raise the provider's " +
 			"retries setting, or try again later."

@@ -2,6 +2,8 @@ package provider
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -56,9 +58,9 @@ func TestAccReleaseLink_planTimeValidation(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProviders,
+				// An apply, not a plan: without the plan-time check it would reach GitLab, which the count below sees.
 				Steps: []resource.TestStep{{
 					Config:      env.linkConfig(env.Project, env.Tag, "  "+tc.attrs),
-					PlanOnly:    true,
 					ExpectError: regexp.MustCompile(tc.want),
 				}},
 			})
@@ -198,6 +200,56 @@ func TestAccReleaseLink_timeouts(t *testing.T) {
 			{
 				PreConfig: func() { env.emu.SetLatency(0) },
 				Config:    env.linkConfig(env.Project, env.Tag, attrs),
+				Check: func(*terraform.State) error {
+					if n := len(env.links(t, env.Tag)); n != 1 {
+						return fmt.Errorf("the release has %d links, want 1", n)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// A 404 that is not GitLab's "404 Not found" (here an HTML page from a proxy) says nothing about the link: it is
+// an error, and the link stays in state.
+func TestAccReleaseLink_foreign404KeepsState(t *testing.T) {
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte("<html><body>Not here</body></html>"))
+	}))
+	t.Cleanup(proxy.Close)
+	config := env.linkConfig(env.Project, env.Tag, linkBody)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             env.checkNoLinks(env.Tag),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				Config:      strings.Replace(config, env.BaseURL, proxy.URL, 1),
+				PlanOnly:    true,
+				ExpectError: wrapped(`Unable to Read Release Link.*404.*base_url does not point at the GitLab API`),
+			},
+			{Config: config, PlanOnly: true},
+		},
+	})
+}
+
+// Two resources with identical values cannot both adopt one link: the second is a conflict.
+func TestAccReleaseLink_identicalResourcesConflict(t *testing.T) {
+	env := newTestEnv(t)
+	one := env.linkConfig(env.Project, env.Tag, linkBody)
+	two := one + strings.Replace(strings.TrimPrefix(one, env.providerBlock()), `"test"`, `"twin"`, 1)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             env.checkNoLinks(env.Tag),
+		Steps: []resource.TestStep{
+			{Config: two, ExpectError: wrapped(`Unable to Create Release Link.*has already been taken`)},
+			{
+				Config: one,
 				Check: func(*terraform.State) error {
 					if n := len(env.links(t, env.Tag)); n != 1 {
 						return fmt.Errorf("the release has %d links, want 1", n)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -151,6 +152,27 @@ func TestAccReleaseLink_tokenNeverLogged(t *testing.T) {
 	for i, line := range strings.Split(string(logs), "\n") {
 		if strings.Contains(line, env.Token) {
 			t.Errorf("the token appears in line %d of the TRACE log: %.300s", i+1, line)
+		}
+	}
+
+	// With the token in the provider block, it may appear only where the test harness logs the configuration
+	// file it writes, never in anything Terraform or the provider logged.
+	blockLog := filepath.Join(t.TempDir(), "trace-block.log")
+	t.Setenv("TF_ACC_LOG_PATH", blockLog)
+	t.Setenv("GITLAB_TOKEN", "")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             env.checkNoLinks(env.Tag),
+		Steps:                    []resource.TestStep{{Config: env.linkConfig(env.Project, env.Tag, attrs)}},
+	})
+	logs, err = os.ReadFile(blockLog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	configLine := regexp.MustCompile(`^\s*\|\s+token\s+= "` + regexp.QuoteMeta(env.Token) + `"$`)
+	for i, line := range strings.Split(string(logs), "\n") {
+		if strings.Contains(line, env.Token) && !configLine.MatchString(line) {
+			t.Errorf("the token from the provider block appears in line %d of the TRACE log: %.300s", i+1, line)
 		}
 	}
 }

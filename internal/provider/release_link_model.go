@@ -124,6 +124,20 @@ func (m *releaseLinkModel) setFromAPI(link *gitlab.ReleaseLink, usesFilepath boo
 	}
 }
 
+// setFromWrite is setFromAPI after a create or update that sent path. When GitLab's direct_asset_url shows that
+// a path is set but in a shape assetPath cannot read back, the path sent is the one GitLab holds.
+func (m *releaseLinkModel) setFromWrite(link *gitlab.ReleaseLink, path *string) {
+	usesFilepath := !m.Filepath.IsNull()
+	m.setFromAPI(link, usesFilepath)
+	if _, ok := assetPath(link, m.TagName.ValueString()); !ok && path != nil && link.DirectAssetURL != link.URL {
+		if usesFilepath {
+			m.Filepath = types.StringValue(*path)
+		} else {
+			m.DirectAssetPath = types.StringValue(*path)
+		}
+	}
+}
+
 // assetPath recovers the link's direct asset path, which GitLab does not return, from direct_asset_url
 // (gitlab-api.md §1): it equals url when no path is set, and is otherwise
 // "<gitlab>/<project path>/-/releases/<escaped tag>/downloads<path>". Only that exact shape counts, so a URL that
@@ -143,22 +157,20 @@ func assetPath(link *gitlab.ReleaseLink, tag string) (string, bool) {
 		return "", false
 	}
 	rest := p[i+len(marker):]
-	slash := strings.Index(rest, "/")
-	if slash < 0 {
-		return "", false
+	// The tag is one escaped path segment on GitLab (release%2Fv1 for release/v1); a raw slash is accepted too.
+	for end := 0; end < len(rest); {
+		next := strings.Index(rest[end:], "/downloads/")
+		if next < 0 {
+			return "", false
+		}
+		end += next
+		if segment, err := url.PathUnescape(rest[:end]); err == nil && segment == tag {
+			assetPath, err := url.PathUnescape(rest[end+len("/downloads"):])
+			return assetPath, err == nil
+		}
+		end++
 	}
-	if segment, err := url.PathUnescape(rest[:slash]); err != nil || segment != tag {
-		return "", false
-	}
-	const downloads = "/downloads/"
-	if !strings.HasPrefix(rest[slash:], downloads) {
-		return "", false
-	}
-	assetPath, err := url.PathUnescape(rest[slash+len(downloads)-1:])
-	if err != nil {
-		return "", false
-	}
-	return assetPath, true
+	return "", false
 }
 
 // assetPath is the configured asset path under either name, or nil when none is configured.

@@ -148,7 +148,7 @@ func (r *releaseLinkResource) Create(ctx context.Context, req resource.CreateReq
 		Name: plan.Name.ValueString(), URL: plan.URL.ValueString(), LinkType: plan.LinkType.ValueString(),
 		DirectAssetPath: plan.assetPath(),
 	}
-	defer r.data.links.invalidate(project, tag)
+	defer r.data.links.invalidate(tag)
 	link, err := r.data.client.CreateReleaseLink(ctx, project, tag, opts)
 	if err != nil && gitlab.HasMessage(err, "has already been taken") {
 		link, err = r.takenLink(ctx, project, tag, opts, err, &resp.Diagnostics)
@@ -157,7 +157,8 @@ func (r *releaseLinkResource) Create(ctx context.Context, req resource.CreateReq
 		resp.Diagnostics.AddError("Unable to Create Release Link", createErrorDetail(project, tag, opts.Name, err))
 		return
 	}
-	plan.setFromAPI(link, !plan.Filepath.IsNull())
+	r.data.links.claim(link.ID)
+	plan.setFromWrite(link, opts.DirectAssetPath)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.releaseLinkModel)...)
 }
@@ -175,7 +176,7 @@ func (r *releaseLinkResource) Read(ctx context.Context, req resource.ReadRequest
 
 	project, tag, linkID := state.Project.ValueString(), state.TagName.ValueString(), state.LinkID.ValueInt64()
 	link, err := r.data.links.read(ctx, project, tag, linkID)
-	if errors.Is(err, errLinkGone) || (gitlab.IsNotFound(err) && !gitlab.IsProjectNotFound(err)) {
+	if errors.Is(err, errLinkGone) || gitlab.IsRecordNotFound(err) {
 		// The link or its whole release was deleted outside Terraform: forget it so the next plan re-creates it.
 		// The framework wants an identity even for a resource that is going away.
 		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.releaseLinkModel)...)
@@ -221,15 +222,23 @@ func (r *releaseLinkResource) Update(ctx context.Context, req resource.UpdateReq
 		Name: plan.Name.ValueString(), URL: plan.URL.ValueString(), LinkType: plan.LinkType.ValueString(),
 		DirectAssetPath: plan.assetPath(),
 	}
-	defer r.data.links.invalidate(project, tag)
+	defer r.data.links.invalidate(tag)
 	link, err := r.data.client.UpdateReleaseLink(ctx, project, tag, linkID, opts)
+	if gitlab.IsRecordNotFound(err) {
+		// GitLab answers the same for a missing link and a missing release.
+		resp.Diagnostics.AddError("Unable to Update Release Link", fmt.Sprintf("Link %d (%q) of release %q in project %q "+
+			"no longer exists: it, or its whole release, was deleted outside Terraform after the plan was made.\n\n"+
+			"GitLab said: %s\n\nRun terraform apply again: the refresh notices the deletion and plans to create the link anew.",
+			linkID, opts.Name, tag, project, err))
+		return
+	}
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Update Release Link", errorDetail(
 			fmt.Sprintf("Could not update link %d (%q) of release %q in project %q.", linkID, opts.Name, tag, project),
 			project, tag, err))
 		return
 	}
-	plan.setFromAPI(link, !plan.Filepath.IsNull())
+	plan.setFromWrite(link, opts.DirectAssetPath)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.releaseLinkModel)...)
 }
@@ -246,9 +255,9 @@ func (r *releaseLinkResource) Delete(ctx context.Context, req resource.DeleteReq
 	defer cancel()
 
 	project, tag, linkID := state.Project.ValueString(), state.TagName.ValueString(), state.LinkID.ValueInt64()
-	defer r.data.links.invalidate(project, tag)
+	defer r.data.links.invalidate(tag)
 	err := r.data.client.DeleteReleaseLink(ctx, project, tag, linkID)
-	if err == nil || (gitlab.IsNotFound(err) && !gitlab.IsProjectNotFound(err)) {
+	if err == nil || gitlab.IsRecordNotFound(err) {
 		// Already gone (deleted outside Terraform, with its release, or by an earlier attempt whose answer was lost).
 		return
 	}
@@ -272,9 +281,19 @@ func (r *releaseLinkResource) ModifyPlan(ctx context.Context, req resource.Modif
 		state = &releaseLinkResourceModel{}
 		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
 	}
-	if state != nil && !plan.Project.Equal(state.Project) && !r.sameProject(ctx, state.Project, plan.Project) {
-		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("project"))
-		return
+	if state != nil && !plan.Project.Equal(state.Project) {
+		same, err := r.sameProject(ctx, state.Project, plan.Project)
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("project"), "Unable to Compare Projects", errorDetail(
+				fmt.Sprintf("project changed from %q to %q, and GitLab could not say whether both name the same project "+
+					"(then the link stays) or two different ones (then it is replaced).", state.Project.ValueString(), plan.Project.ValueString()),
+				plan.Project.ValueString(), plan.TagName.ValueString(), err))
+			return
+		}
+		if !same {
+			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("project"))
+			return
+		}
 	}
 	plan.planComputed(state)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
