@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -16,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -159,8 +161,7 @@ func (r *releaseLinkResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	r.data.links.claim(link.ID)
 	plan.setFromWrite(link, opts.DirectAssetPath)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.releaseLinkModel)...)
+	resp.Diagnostics.Append(plan.save(ctx, &resp.State, resp.Identity)...)
 }
 
 func (r *releaseLinkResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -191,8 +192,7 @@ func (r *releaseLinkResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	state.setFromAPI(link, !state.Filepath.IsNull())
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.releaseLinkModel)...)
+	resp.Diagnostics.Append(state.save(ctx, &resp.State, resp.Identity)...)
 }
 
 func (r *releaseLinkResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -212,8 +212,7 @@ func (r *releaseLinkResource) Update(ctx context.Context, req resource.UpdateReq
 		// Only the project's spelling (ID or path of the same project) or the timeouts changed: nothing to send.
 		plan.LinkID, plan.DirectAssetURL, plan.External = state.LinkID, state.DirectAssetURL, state.External
 		plan.ID = types.StringValue(releaseLinkID{Project: project, TagName: tag, LinkID: linkID}.String())
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.releaseLinkModel)...)
+		resp.Diagnostics.Append(plan.save(ctx, &resp.State, resp.Identity)...)
 		return
 	}
 	// GitLab resets an omitted link_type to "other" and clears the path only on an explicit null
@@ -239,8 +238,7 @@ func (r *releaseLinkResource) Update(ctx context.Context, req resource.UpdateReq
 		return
 	}
 	plan.setFromWrite(link, opts.DirectAssetPath)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, plan.releaseLinkModel)...)
+	resp.Diagnostics.Append(plan.save(ctx, &resp.State, resp.Identity)...)
 }
 
 func (r *releaseLinkResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -297,4 +295,11 @@ func (r *releaseLinkResource) ModifyPlan(ctx context.Context, req resource.Modif
 	}
 	plan.planComputed(state)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// save stores the model as the resource's state, and its identity where Terraform supports one.
+func (m *releaseLinkResourceModel) save(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity) diag.Diagnostics {
+	diags := state.Set(ctx, m)
+	diags.Append(setIdentity(ctx, identity, m.releaseLinkModel)...)
+	return diags
 }
