@@ -10,8 +10,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
 )
@@ -76,10 +78,8 @@ func (d *releaseLinkDataSource) Read(ctx context.Context, req datasource.ReadReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	project, tag := config.Project.ValueString(), config.TagName.ValueString()
-	links, err := d.data.links.all(ctx, project, tag)
-	if err != nil {
-		resp.Diagnostics.AddError("Unable to Read Release Link", releaseReadDetail(project, tag, err))
+	links, ok := d.data.releaseLinks(ctx, config.Project, config.TagName, "Unable to Read Release Link", &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	var link *gitlab.ReleaseLink
@@ -93,8 +93,7 @@ func (d *releaseLinkDataSource) Read(ctx context.Context, req datasource.ReadReq
 		resp.Diagnostics.AddError("Release Link Not Found", linkNotFoundDetail(config, links))
 		return
 	}
-	config.setFromAPI(link, false)
-	config.Filepath = config.DirectAssetPath
+	config.setFromListing(link)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &config)...)
 }
 
@@ -118,6 +117,22 @@ func linkDataAttributes() map[string]schema.Attribute {
 		"external": schema.BoolAttribute{MarkdownDescription: "Deprecated: null on GitLab 16.0 and later, which no longer return it.",
 			Computed: true, DeprecationMessage: "GitLab 16.0 removed external from its API."},
 	}
+}
+
+// releaseLinks reads every link of a release for a data source, reporting a failure under summary.
+func (p *providerData) releaseLinks(ctx context.Context, project, tag types.String, summary string, diags *diag.Diagnostics) ([]gitlab.ReleaseLink, bool) {
+	links, err := p.links.all(ctx, project.ValueString(), tag.ValueString())
+	if err != nil {
+		diags.AddError(summary, releaseReadDetail(project.ValueString(), tag.ValueString(), err))
+		return nil, false
+	}
+	return links, true
+}
+
+// setFromListing fills a data source's link from GitLab; filepath, the deprecated name, carries the same path.
+func (m *releaseLinkModel) setFromListing(link *gitlab.ReleaseLink) {
+	m.setFromAPI(link, false)
+	m.Filepath = m.DirectAssetPath
 }
 
 // releaseReadDetail explains a failed listing: a missing project or release is named as such.

@@ -84,10 +84,8 @@ func (d *releaseLinksDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	project, tag := config.Project.ValueString(), config.TagName.ValueString()
-	links, err := d.data.links.all(ctx, project, tag)
-	if err != nil {
-		resp.Diagnostics.AddError("Unable to Read Release Links", releaseReadDetail(project, tag, err))
+	links, ok := d.data.releaseLinks(ctx, config.Project, config.TagName, "Unable to Read Release Links", &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	// GitLab orders by creation time, newest first, with no tiebreak (gitlab-api.md §1.1): sort by ID instead,
@@ -98,8 +96,7 @@ func (d *releaseLinksDataSource) Read(ctx context.Context, req datasource.ReadRe
 			continue
 		}
 		m := releaseLinkModel{Project: config.Project, TagName: config.TagName}
-		m.setFromAPI(&links[i], false)
-		m.Filepath = m.DirectAssetPath
+		m.setFromListing(&links[i])
 		models = append(models, m)
 	}
 	sort.Slice(models, func(i, j int) bool { return models[i].LinkID.ValueInt64() < models[j].LinkID.ValueInt64() })
@@ -113,7 +110,7 @@ func (d *releaseLinksDataSource) Read(ctx context.Context, req datasource.ReadRe
 	}
 	byNameValue, diags := types.MapValueFrom(ctx, elemType, byName)
 	resp.Diagnostics.Append(diags...)
-	config.ID = types.StringValue(fmt.Sprintf("%s:%s", project, tag))
+	config.ID = types.StringValue(fmt.Sprintf("%s:%s", config.Project.ValueString(), config.TagName.ValueString()))
 	config.ReleaseLinks, config.LinksByName = list, byNameValue
 	resp.Diagnostics.Append(resp.State.Set(ctx, &config)...)
 }
