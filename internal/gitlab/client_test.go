@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -189,5 +190,39 @@ func TestLogNeverSeesToken(t *testing.T) {
 		if !strings.Contains(all, want) {
 			t.Errorf("no log line contains %q:\n%s", want, all)
 		}
+	}
+}
+
+// TestConnectionsAreReused checks that consecutive calls share one keep-alive connection, which matters on
+// GitLab.com where a new TLS handshake per link would dominate a large apply.
+func TestConnectionsAreReused(t *testing.T) {
+	var mu sync.Mutex
+	newConns := 0
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"id":1,"name":"a","url":"https://x/a","direct_asset_url":"https://x/a","link_type":"other"}`))
+	}))
+	srv.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+		if state == http.StateNew {
+			mu.Lock()
+			newConns++
+			mu.Unlock()
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	c, err := New(Config{BaseURL: srv.URL, Token: testToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 10 {
+		if _, err := c.GetReleaseLink(t.Context(), "g/p", "v1", 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if newConns != 1 {
+		t.Fatalf("10 calls opened %d connections, want 1", newConns)
 	}
 }

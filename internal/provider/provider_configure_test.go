@@ -2,10 +2,14 @@ package provider
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
@@ -104,7 +108,7 @@ func TestAccProvider_noRequestAtConfigure(t *testing.T) {
 	if counts := env.emu.RequestCounts(); len(counts) != 0 {
 		t.Errorf("planning a new link sent requests: %v", counts)
 	}
-	// With the check on, exactly one request is made before anything else.
+	// With the check on, each walk makes one request to /user and nothing else.
 	withCheck = strings.Replace(env.providerBlock(), "}", "  early_auth_check = true\n}", 1)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
@@ -114,8 +118,8 @@ func TestAccProvider_noRequestAtConfigure(t *testing.T) {
 			ExpectNonEmptyPlan: true,
 		}},
 	})
-	if n := env.emu.RequestCount("GET", gitlabtest.RouteUser); n == 0 {
-		t.Errorf("early_auth_check made no request to /user: %v", env.emu.RequestCounts())
+	if counts := env.emu.RequestCounts(); counts["GET "+gitlabtest.RouteUser] == 0 || len(counts) != 1 {
+		t.Errorf("early_auth_check should send only GET /user: %v", counts)
 	}
 }
 
@@ -158,8 +162,9 @@ func TestClientConfig(t *testing.T) {
 		env        map[string]string
 		wantURL    string
 		wantToken  string
-		wantKind   gitlab.AuthKind
-		wantErrors int
+		wantKind    gitlab.AuthKind
+		wantErrors  int
+		wantHeaders map[string]string
 	}{
 		{name: "defaults", wantURL: defaultBaseURL, wantKind: gitlab.AuthOAuth},
 		{name: "block wins over environment", config: providerModel{BaseURL: types.StringValue("https://a.example"), Token: types.StringValue("glpat-a")},
@@ -174,6 +179,8 @@ func TestClientConfig(t *testing.T) {
 			env: map[string]string{"CI_JOB_TOKEN": "job", "CI_API_V4_URL": "https://ci.example/api/v4"}, wantURL: defaultBaseURL, wantKind: gitlab.AuthOAuth},
 		{name: "configured token beats the job token", config: providerModel{Token: types.StringValue("oauth")},
 			env: map[string]string{"CI_JOB_TOKEN": "job"}, wantURL: defaultBaseURL, wantToken: "oauth", wantKind: gitlab.AuthOAuth},
+		{name: "headers", config: providerModel{Headers: types.MapValueMust(types.StringType, map[string]attr.Value{
+			"X-Proxy-Auth": types.StringValue("abc")})}, wantURL: defaultBaseURL, wantKind: gitlab.AuthOAuth, wantHeaders: map[string]string{"X-Proxy-Auth": "abc"}},
 		{name: "malformed URL", config: providerModel{BaseURL: types.StringValue("ftp://x")}, wantURL: "ftp://x", wantKind: gitlab.AuthOAuth, wantErrors: 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -184,6 +191,9 @@ func TestClientConfig(t *testing.T) {
 			if cfg.BaseURL != tc.wantURL || cfg.Token != tc.wantToken || cfg.AuthKind != tc.wantKind || diags.ErrorsCount() != tc.wantErrors {
 				t.Errorf("got URL %q, token %q, kind %v, %d errors; want %q, %q, %v, %d",
 					cfg.BaseURL, cfg.Token, cfg.AuthKind, diags.ErrorsCount(), tc.wantURL, tc.wantToken, tc.wantKind, tc.wantErrors)
+			}
+			if len(cfg.Headers) != len(tc.wantHeaders) || (len(tc.wantHeaders) > 0 && !maps.Equal(cfg.Headers, tc.wantHeaders)) {
+				t.Errorf("headers %v, want %v", cfg.Headers, tc.wantHeaders)
 			}
 			if !strings.Contains(cfg.UserAgent, "terraform-provider-gitlab/1.2.3") || !strings.Contains(cfg.UserAgent, "Terraform/1.11.4") {
 				t.Errorf("User-Agent %q names neither the provider version nor Terraform's", cfg.UserAgent)
@@ -204,5 +214,24 @@ func TestPlainHTTPWarning(t *testing.T) {
 		if got := plainHTTPWarning(url) != ""; got != warn {
 			t.Errorf("plainHTTPWarning(%q) warns = %v, want %v", url, got, warn)
 		}
+	}
+}
+
+// The warning about an unencrypted token is attached to base_url when the provider is configured.
+func TestConfigureWarnsAboutPlainHTTP(t *testing.T) {
+	p := newProtocolProvider(t, "http://127.0.0.1:1", "x")
+	schemas, err := p.server.GetProviderSchema(t.Context(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := objectWith(t, schemas.Provider.ValueType(), map[string]tftypes.Value{
+		"base_url": tftypes.NewValue(tftypes.String, "http://gitlab.example.com"), "token": tftypes.NewValue(tftypes.String, "x")})
+	resp, err := p.server.ConfigureProvider(t.Context(), &tfprotov6.ConfigureProviderRequest{Config: dynamicValue(t, config)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.Diagnostics) != 1 || resp.Diagnostics[0].Severity != tfprotov6.DiagnosticSeverityWarning ||
+		!strings.Contains(resp.Diagnostics[0].Detail, "unencrypted") {
+		t.Fatalf("diagnostics %+v, want one warning about the unencrypted token", resp.Diagnostics)
 	}
 }

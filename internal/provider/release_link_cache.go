@@ -80,7 +80,11 @@ func (c *linkCache) listing(ctx context.Context, project, tag string) *releaseLi
 	l := &releaseListing{done: make(chan struct{})}
 	c.releases[key] = l
 	go func() {
-		links, err := c.client.ListReleaseLinks(context.WithoutCancel(ctx), project, tag)
+		// The fetch serves every Read of the release, so the first caller's cancellation must not end it; it
+		// still gets a deadline of its own, after which the Reads fall back to single GETs.
+		fetchCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), defaultTimeout)
+		defer cancel()
+		links, err := c.client.ListReleaseLinks(fetchCtx, project, tag)
 		if err == nil {
 			l.ordered = links
 			l.links = make(map[int64]gitlab.ReleaseLink, len(links))

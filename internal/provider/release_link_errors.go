@@ -65,7 +65,9 @@ func projectNotFoundAdvice(project string) string {
 	}
 	return fmt.Sprintf("Either project %q does not exist (it was deleted, renamed or mistyped) or the token cannot see it: "+
 		"GitLab answers the same for a private project the token has no access to, and for every private project when no "+
-		"token is configured. Check the project ID or full path and that the token's user is a member of the project.%s",
+		"token is configured. Check the project ID or full path and that the token's user is a member of the project.%s "+
+		"If the project was deleted on purpose, its links are gone too: run terraform destroy -refresh=false, or "+
+		"forget them with terraform state rm (or a removed block).",
 		project, hint)
 }
 

@@ -72,3 +72,31 @@ func TestAccReleaseLink_interruptedApply(t *testing.T) {
 		})
 	}
 }
+
+// TestAccReleaseLink_projectDeleted deletes the project under managed links: a plan is an error that names both
+// causes and the way out, and that way out, destroy without a refresh, succeeds because GitLab's project 404 on
+// delete means the links are gone.
+func TestAccReleaseLink_projectDeleted(t *testing.T) {
+	requireAcc(t)
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	tf := newTerraformCLI(t, buildProvider(t, "test"))
+	tf.write("main.tf", env.linkConfig(env.Project, env.Tag, linkBody))
+	tf.write("versions.tf", "terraform {\n  required_providers {\n    gitlab = { source = \"gitlab-release-links/gitlab\" }\n  }\n}\n")
+	if out, code := tf.run("apply", "-auto-approve"); code != 0 {
+		t.Fatalf("apply failed (%d):\n%s", code, out)
+	}
+	if err := env.client.DeleteProject(t.Context(), env.Project); err != nil {
+		t.Fatal(err)
+	}
+	out, code := tf.run("plan")
+	if code == 0 || !wrapped(`404 Project Not Found.*or the token cannot see it.*terraform destroy -refresh=false`).MatchString(out) {
+		t.Fatalf("plan after the project was deleted exited %d, want an error with the way out:\n%s", code, out)
+	}
+	if out, code := tf.run("destroy", "-auto-approve", "-refresh=false"); code != 0 {
+		t.Fatalf("destroy -refresh=false failed (%d):\n%s", code, out)
+	}
+	if out, _ := tf.run("state", "list"); strings.TrimSpace(out) != "" {
+		t.Fatalf("state still lists resources:\n%s", out)
+	}
+}

@@ -255,8 +255,9 @@ func (r *releaseLinkResource) Delete(ctx context.Context, req resource.DeleteReq
 	project, tag, linkID := state.Project.ValueString(), state.TagName.ValueString(), state.LinkID.ValueInt64()
 	defer r.data.links.invalidate(tag)
 	err := r.data.client.DeleteReleaseLink(ctx, project, tag, linkID)
-	if err == nil || gitlab.IsRecordNotFound(err) {
-		// Already gone (deleted outside Terraform, with its release, or by an earlier attempt whose answer was lost).
+	if err == nil || gitlab.IsRecordNotFound(err) || gitlab.IsProjectNotFound(err) {
+		// Already gone: deleted outside Terraform, with its release or project, or by an earlier attempt whose
+		// answer was lost. Only GitLab's own 404s count; a proxy's 404 page says nothing about the link.
 		return
 	}
 	resp.Diagnostics.AddError("Unable to Delete Release Link", errorDetail(
