@@ -157,11 +157,11 @@ func TestAccProvider_tokenKinds(t *testing.T) {
 
 func TestClientConfig(t *testing.T) {
 	for _, tc := range []struct {
-		name       string
-		config     providerModel
-		env        map[string]string
-		wantURL    string
-		wantToken  string
+		name        string
+		config      providerModel
+		env         map[string]string
+		wantURL     string
+		wantToken   string
 		wantKind    gitlab.AuthKind
 		wantErrors  int
 		wantHeaders map[string]string
