@@ -76,17 +76,35 @@ func TestAccReleaseLink_planTimeValidation(t *testing.T) {
 func TestAccReleaseLink_duplicateName(t *testing.T) {
 	env := newTestEnv(t)
 	existing := env.createLink(t, env.Tag, gitlab.CreateReleaseLinkOptions{Name: "app", URL: "https://example.com/first"})
+	path := "/bin/tool"
+	withPath := env.createLink(t, env.Tag, gitlab.CreateReleaseLinkOptions{Name: "tool", URL: "https://example.com/tool", DirectAssetPath: &path})
+	hint := func(l gitlab.ReleaseLink) string {
+		return fmt.Sprintf(`Existing link %d: name %q, URL %s.*terraform import gitlab_release_link.<name> '%s'`,
+			l.ID, l.Name, regexp.QuoteMeta(l.URL), regexp.QuoteMeta(fmt.Sprintf("%s:%s:%d", env.Project, env.Tag, l.ID)))
+	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{{
-			Config: env.linkConfig(env.Project, env.Tag, `  name = "app"
+		Steps: []resource.TestStep{
+			{
+				Config: env.linkConfig(env.Project, env.Tag, `  name = "app"
   url  = "https://example.com/second"`),
-			ExpectError: regexp.MustCompile(fmt.Sprintf(`(?s)Name has already been taken.*Existing link %d: name "app", URL https://example.com/first.*terraform import gitlab_release_link.<name> '%s'`,
-				existing.ID, regexp.QuoteMeta(fmt.Sprintf("%s:%s:%d", env.Project, env.Tag, existing.ID)))),
-		}},
+				ExpectError: regexp.MustCompile(`(?s)Name has already been taken.*` + hint(existing)),
+			},
+			{
+				Config: env.linkConfig(env.Project, env.Tag, `  name = "other"
+  url  = "https://example.com/first"`),
+				ExpectError: regexp.MustCompile(`(?s)Url has already been taken.*` + hint(existing)),
+			},
+			{
+				Config: env.linkConfig(env.Project, env.Tag, `  name = "other"
+  url  = "https://example.com/other"
+  direct_asset_path = "/bin/tool"`),
+				ExpectError: regexp.MustCompile(`(?s)Filepath has already been taken.*` + hint(withPath)),
+			},
+		},
 	})
-	if n := len(env.links(t, env.Tag)); n != 1 {
-		t.Errorf("the release has %d links after a refused create, want 1", n)
+	if n := len(env.links(t, env.Tag)); n != 2 {
+		t.Errorf("the release has %d links after refused creates, want 2", n)
 	}
 }
 

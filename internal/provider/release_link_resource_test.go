@@ -13,6 +13,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlabtest"
 )
 
 const testResource = "gitlab_release_link.test"
@@ -228,13 +230,24 @@ func TestAccReleaseLink_filepathAliasAndDownloadsURL(t *testing.T) {
 				},
 			},
 			{
-				// Moving to the new name is not a change on GitLab.
+				// Moving to the new name is not a change on GitLab: no PUT is sent.
+				PreConfig: func() {
+					if env.emu != nil {
+						env.emu.ResetRequestCounts()
+					}
+				},
 				Config: env.linkConfig(env.Project, env.Tag, `  name = "app"
   url  = "https://example.com/app"
   direct_asset_path = "/bin/app"`),
 				ConfigStateChecks: []statecheck.StateCheck{
 					expect("filepath", knownvalue.Null()),
 					expect("direct_asset_path", knownvalue.StringExact("/bin/app")),
+				},
+				Check: func(*terraform.State) error {
+					if env.emu != nil && env.emu.RequestCount("PUT", gitlabtest.RouteLink) != 0 {
+						return fmt.Errorf("renaming filepath to direct_asset_path sent a PUT")
+					}
+					return nil
 				},
 			},
 			{
@@ -245,6 +258,18 @@ func TestAccReleaseLink_filepathAliasAndDownloadsURL(t *testing.T) {
 					expect("direct_asset_path", knownvalue.Null()),
 					expect("filepath", knownvalue.Null()),
 					expect("direct_asset_url", knownvalue.StringExact("https://example.com/"+env.Project+"/-/releases/"+env.Tag+"/downloads/bin/app")),
+				},
+			},
+			{
+				// A path added to a link that had none.
+				Config: env.linkConfig(env.Project, env.Tag, `  name = "app"
+  url  = "https://example.com/`+env.Project+`/-/releases/`+env.Tag+`/downloads/bin/app"
+  direct_asset_path = "/bin/new"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionUpdate)}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expect("direct_asset_path", knownvalue.StringExact("/bin/new")),
+					expect("direct_asset_url", knownvalue.StringExact(env.downloadURL(env.Tag, "/bin/new"))),
 				},
 			},
 		},

@@ -74,6 +74,10 @@ func TestAccReleaseLinksDataSource_emptyAndMissing(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{
+				Config:      env.dataConfig("gitlab_release_links", fmt.Sprintf("  project = \"nobody/nothing\"\n  tag_name = %q", env.Tag)),
+				ExpectError: wrapped(`Project "nobody/nothing" was not found`),
+			},
+			{
 				// A mistyped tag is an error, not an empty list.
 				Config:      env.dataConfig("gitlab_release_links", fmt.Sprintf("  project = %q\n  tag_name = \"V1.0.0\"", env.Project)),
 				ExpectError: wrapped(`Release "V1.0.0" was not found in project`),
@@ -83,8 +87,10 @@ func TestAccReleaseLinksDataSource_emptyAndMissing(t *testing.T) {
 				ExpectError: regexp.MustCompile(`(?s)link_type.*value must be one of`),
 			},
 			{
-				Config: env.dataConfig("gitlab_release_links", fmt.Sprintf("  project = %q\n  tag_name = %q", env.Project, env.Tag)),
+				// The project by its numeric ID; an existing release without links is an empty list.
+				Config: env.dataConfig("gitlab_release_links", fmt.Sprintf("  project = \"%d\"\n  tag_name = %q", env.ProjectID, env.Tag)),
 				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(linksDS, tfjsonpath.New("id"), knownvalue.StringExact(fmt.Sprintf("%d:%s", env.ProjectID, env.Tag))),
 					statecheck.ExpectKnownValue(linksDS, tfjsonpath.New("release_links"), knownvalue.ListExact([]knownvalue.Check{})),
 					statecheck.ExpectKnownValue(linksDS, tfjsonpath.New("links_by_name"), knownvalue.MapExact(map[string]knownvalue.Check{})),
 				},
