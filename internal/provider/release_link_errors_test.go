@@ -260,7 +260,9 @@ func TestAccReleaseLink_foreign404KeepsState(t *testing.T) {
 func TestAccReleaseLink_identicalResourcesConflict(t *testing.T) {
 	env := newTestEnv(t)
 	one := env.linkConfig(env.Project, env.Tag, linkBody)
-	two := one + strings.Replace(strings.TrimPrefix(one, env.providerBlock()), `"test"`, `"twin"`, 1)
+	// The twin waits for the first, so which of the two holds the link is known.
+	twin := strings.Replace(strings.TrimPrefix(one, env.providerBlock()), `"test"`, `"twin"`, 1)
+	two := one + strings.Replace(twin, "\n}\n", "\n  depends_on = [gitlab_release_link.test]\n}\n", 1)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             env.checkNoLinks(env.Tag),
