@@ -19,6 +19,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -35,6 +36,10 @@ const (
 	AuthOAuth
 	// AuthJobToken sends the JOB-TOKEN header (a CI job token).
 	AuthJobToken
+	// AuthAuto is for a token of unknown kind: it is sent as PRIVATE-TOKEN, which every personal, project and group
+	// access token works with; after a 401 the client sends it as "Authorization: Bearer" from then on, which
+	// GitLab accepts for OAuth tokens too (gitlab-api.md §3b). The 401 costs one request, once.
+	AuthAuto
 )
 
 const (
@@ -88,6 +93,7 @@ type Client struct {
 	httpClient *http.Client
 	token      string
 	authKind   AuthKind
+	bearer     atomic.Bool // AuthAuto has switched to Bearer
 	headers    map[string]string
 	userAgent  string
 	retries    int
@@ -105,7 +111,7 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	switch cfg.AuthKind {
-	case AuthPrivateToken, AuthOAuth, AuthJobToken:
+	case AuthPrivateToken, AuthOAuth, AuthJobToken, AuthAuto:
 	default:
 		return nil, fmt.Errorf("auth kind %d is not one of AuthPrivateToken, AuthOAuth or AuthJobToken", cfg.AuthKind)
 	}
@@ -181,6 +187,12 @@ func (c *Client) setHeaders(h http.Header, hasBody bool) {
 	switch c.authKind {
 	case AuthOAuth:
 		h.Set("Authorization", "Bearer "+c.token)
+	case AuthAuto:
+		if c.bearer.Load() {
+			h.Set("Authorization", "Bearer "+c.token)
+		} else {
+			h.Set("PRIVATE-TOKEN", c.token)
+		}
 	case AuthJobToken:
 		h.Set("JOB-TOKEN", c.token)
 	default:
@@ -188,11 +200,23 @@ func (c *Client) setHeaders(h http.Header, hasBody bool) {
 	}
 }
 
-// do sends one API request, with retries, and decodes a 2xx JSON answer into
+// do sends one API request, with retries, and, for AuthAuto, once more as a Bearer token after a 401 that
+// answered PRIVATE-TOKEN. GitLab refuses a bad token before doing anything, so the second send is safe for writes.
+func (c *Client) do(ctx context.Context, method, path string, query url.Values, in, out any) (http.Header, error) {
+	asPrivate := c.authKind == AuthAuto && c.token != "" && !c.bearer.Load()
+	header, err := c.send(ctx, method, path, query, in, out)
+	if asPrivate && HasStatus(err, http.StatusUnauthorized) {
+		c.bearer.Store(true)
+		return c.send(ctx, method, path, query, in, out)
+	}
+	return header, err
+}
+
+// send sends one API request, with retries, and decodes a 2xx JSON answer into
 // out (unless out is nil). path is the escaped path after /api/v4. Any other
 // status becomes an *Error. The response headers are returned for callers
 // that paginate.
-func (c *Client) do(ctx context.Context, method, path string, query url.Values, in, out any) (http.Header, error) {
+func (c *Client) send(ctx context.Context, method, path string, query url.Values, in, out any) (http.Header, error) {
 	var body any // stays a nil interface for requests without a body
 	if in != nil {
 		b, err := json.Marshal(in)

@@ -226,3 +226,57 @@ func TestConnectionsAreReused(t *testing.T) {
 		t.Fatalf("10 calls opened %d connections, want 1", newConns)
 	}
 }
+
+// TestAuthAutoFallsBackToBearer: a token of unknown kind goes as PRIVATE-TOKEN until GitLab answers 401, then as
+// a Bearer token for the rest of the client's life; a personal token never pays for the fallback.
+func TestAuthAutoFallsBackToBearer(t *testing.T) {
+	for _, tc := range []struct {
+		name, accept string
+		wantSeen     []string
+		wantErr      bool
+	}{
+		{"personal token", "PRIVATE-TOKEN", []string{"PRIVATE-TOKEN", "PRIVATE-TOKEN", "PRIVATE-TOKEN"}, false},
+		{"OAuth token", "Bearer", []string{"PRIVATE-TOKEN", "Bearer", "Bearer", "Bearer"}, false},
+		{"bad token", "nothing", []string{"PRIVATE-TOKEN", "Bearer"}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var mu sync.Mutex
+			var seen []string
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				got := "PRIVATE-TOKEN"
+				if r.Header.Get("Authorization") == "Bearer "+testToken {
+					got = "Bearer"
+				}
+				mu.Lock()
+				seen = append(seen, got)
+				mu.Unlock()
+				if got != tc.accept {
+					w.WriteHeader(http.StatusUnauthorized)
+					_, _ = w.Write([]byte(`{"message":"401 Unauthorized"}`))
+					return
+				}
+				_, _ = w.Write([]byte(`{"id":1,"name":"a","url":"https://x/a","direct_asset_url":"https://x/a","link_type":"other"}`))
+			}))
+			t.Cleanup(srv.Close)
+			c, err := New(Config{BaseURL: srv.URL, Token: testToken, AuthKind: AuthAuto})
+			if err != nil {
+				t.Fatal(err)
+			}
+			calls := 3
+			if tc.wantErr {
+				calls = 1
+			}
+			for range calls {
+				_, err = c.GetReleaseLink(t.Context(), "g/p", "v1", 1)
+			}
+			if (err != nil) != tc.wantErr || !HasStatus(err, http.StatusUnauthorized) && tc.wantErr {
+				t.Fatalf("error = %v, want error %v", err, tc.wantErr)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if strings.Join(seen, " ") != strings.Join(tc.wantSeen, " ") {
+				t.Fatalf("sent %v, want %v", seen, tc.wantSeen)
+			}
+		})
+	}
+}

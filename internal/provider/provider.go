@@ -230,9 +230,9 @@ func clientConfig(config providerModel, version, terraformVersion string) (gitla
 }
 
 // tokenKind picks the header a configured token travels in. Prefixed job tokens go in JOB-TOKEN and prefixed
-// personal, project and group access tokens in PRIVATE-TOKEN. Anything else is sent as a Bearer token, which
-// GitLab accepts for OAuth tokens and, by falling back to a personal-token lookup, for older unprefixed personal
-// access tokens too (gitlab-api.md §3b).
+// personal, project and group access tokens in PRIVATE-TOKEN. Any other token starts in PRIVATE-TOKEN, which works
+// for every access token whatever its age, and moves to "Authorization: Bearer" if GitLab answers 401, which is
+// how OAuth tokens are accepted (gitlab-api.md §3b).
 func tokenKind(token string) gitlab.AuthKind {
 	switch {
 	case strings.HasPrefix(token, "glcbt-"):
@@ -240,7 +240,7 @@ func tokenKind(token string) gitlab.AuthKind {
 	case strings.HasPrefix(token, "glpat-"):
 		return gitlab.AuthPrivateToken
 	default:
-		return gitlab.AuthOAuth
+		return gitlab.AuthAuto
 	}
 }
 

@@ -166,7 +166,7 @@ func TestClientConfig(t *testing.T) {
 		wantErrors  int
 		wantHeaders map[string]string
 	}{
-		{name: "defaults", wantURL: defaultBaseURL, wantKind: gitlab.AuthOAuth},
+		{name: "defaults", wantURL: defaultBaseURL, wantKind: gitlab.AuthAuto},
 		{name: "block wins over environment", config: providerModel{BaseURL: types.StringValue("https://a.example"), Token: types.StringValue("glpat-a")},
 			env: map[string]string{"GITLAB_BASE_URL": "https://b.example", "GITLAB_TOKEN": "glpat-b"}, wantURL: "https://a.example", wantToken: "glpat-a", wantKind: gitlab.AuthPrivateToken},
 		{name: "environment", env: map[string]string{"GITLAB_BASE_URL": "https://b.example", "GITLAB_TOKEN": "glpat-b"},
@@ -176,12 +176,12 @@ func TestClientConfig(t *testing.T) {
 		{name: "CI job token with an explicit URL", config: providerModel{BaseURL: types.StringValue("https://a.example")},
 			env: map[string]string{"CI_JOB_TOKEN": "job", "CI_API_V4_URL": "https://ci.example/api/v4"}, wantURL: "https://a.example", wantToken: "job", wantKind: gitlab.AuthJobToken},
 		{name: "CI support off", config: providerModel{EnableAutoCISupport: types.BoolValue(false)},
-			env: map[string]string{"CI_JOB_TOKEN": "job", "CI_API_V4_URL": "https://ci.example/api/v4"}, wantURL: defaultBaseURL, wantKind: gitlab.AuthOAuth},
+			env: map[string]string{"CI_JOB_TOKEN": "job", "CI_API_V4_URL": "https://ci.example/api/v4"}, wantURL: defaultBaseURL, wantKind: gitlab.AuthAuto},
 		{name: "configured token beats the job token", config: providerModel{Token: types.StringValue("oauth")},
-			env: map[string]string{"CI_JOB_TOKEN": "job"}, wantURL: defaultBaseURL, wantToken: "oauth", wantKind: gitlab.AuthOAuth},
+			env: map[string]string{"CI_JOB_TOKEN": "job"}, wantURL: defaultBaseURL, wantToken: "oauth", wantKind: gitlab.AuthAuto},
 		{name: "headers", config: providerModel{Headers: types.MapValueMust(types.StringType, map[string]attr.Value{
-			"X-Proxy-Auth": types.StringValue("abc")})}, wantURL: defaultBaseURL, wantKind: gitlab.AuthOAuth, wantHeaders: map[string]string{"X-Proxy-Auth": "abc"}},
-		{name: "malformed URL", config: providerModel{BaseURL: types.StringValue("ftp://x")}, wantURL: "ftp://x", wantKind: gitlab.AuthOAuth, wantErrors: 1},
+			"X-Proxy-Auth": types.StringValue("abc")})}, wantURL: defaultBaseURL, wantKind: gitlab.AuthAuto, wantHeaders: map[string]string{"X-Proxy-Auth": "abc"}},
+		{name: "malformed URL", config: providerModel{BaseURL: types.StringValue("ftp://x")}, wantURL: "ftp://x", wantKind: gitlab.AuthAuto, wantErrors: 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, k := range []string{"GITLAB_TOKEN", "GITLAB_BASE_URL", "CI_JOB_TOKEN", "CI_API_V4_URL"} {
