@@ -127,8 +127,11 @@ func (m *releaseLinkModel) setFromAPI(link *gitlab.ReleaseLink, usesFilepath boo
 // setFromWrite is setFromAPI after a create or update that sent path. When GitLab's direct_asset_url shows that
 // a path is set but in a shape assetPath cannot read back, the path sent is the one GitLab holds.
 func (m *releaseLinkModel) setFromWrite(link *gitlab.ReleaseLink, path *string) {
-	usesFilepath := !m.Filepath.IsNull()
+	usesFilepath, wasEmpty := !m.Filepath.IsNull(), m.emptyFilepath()
 	m.setFromAPI(link, usesFilepath)
+	if wasEmpty && m.Filepath.IsNull() {
+		m.Filepath = types.StringValue("") // as configured; GitLab holds no path
+	}
 	if _, ok := assetPath(link, m.TagName.ValueString()); !ok && path != nil && link.DirectAssetURL != link.URL {
 		if usesFilepath {
 			m.Filepath = types.StringValue(*path)
@@ -173,10 +176,11 @@ func assetPath(link *gitlab.ReleaseLink, tag string) (string, bool) {
 	return "", false
 }
 
-// assetPath is the configured asset path under either name, or nil when none is configured.
+// assetPath is the configured asset path under either name, or nil when none is configured. An empty filepath
+// is no path, as the official SDKv2 provider treated it.
 func (m releaseLinkModel) assetPath() *string {
 	for _, v := range []types.String{m.DirectAssetPath, m.Filepath} {
-		if !v.IsNull() && !v.IsUnknown() {
+		if !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" {
 			s := v.ValueString()
 			return &s
 		}
@@ -219,4 +223,10 @@ func (m *releaseLinkModel) planComputed(state *releaseLinkResourceModel) {
 func (m releaseLinkModel) sameLinkPath(state releaseLinkModel) bool {
 	planPath, statePath := m.assetPath(), state.assetPath()
 	return m.TagName.Equal(state.TagName) && planPath != nil && statePath != nil && *planPath == *statePath
+}
+
+// emptyFilepath reports whether the configuration says filepath = "", the official SDKv2 provider's way of saying
+// "no path". State must keep that "" to match the configuration, while GitLab holds no path.
+func (m releaseLinkModel) emptyFilepath() bool {
+	return !m.Filepath.IsNull() && !m.Filepath.IsUnknown() && m.Filepath.ValueString() == ""
 }

@@ -107,7 +107,7 @@ func (r *releaseLinkResource) Schema(ctx context.Context, _ resource.SchemaReque
 				MarkdownDescription: "Deprecated name of `direct_asset_path`.",
 				DeprecationMessage:  "Use direct_asset_path instead; filepath is its old name and will be removed in a future major version.",
 				Optional:            true,
-				Validators:          []validator.String{assetPathFormat, pathConflict("direct_asset_path")},
+				Validators:          []validator.String{legacyAssetPathFormat, pathConflict("direct_asset_path")},
 			},
 			"link_id": schema.Int64Attribute{
 				MarkdownDescription: "GitLab's ID of the link.",
@@ -161,6 +161,7 @@ func (r *releaseLinkResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	r.data.links.claim(link.ID)
 	plan.setFromWrite(link, opts.DirectAssetPath)
+	resp.Diagnostics.Append(rememberEmptyFilepath(ctx, &plan.releaseLinkModel, resp.Private)...)
 	resp.Diagnostics.Append(plan.save(ctx, &resp.State, resp.Identity)...)
 }
 
@@ -191,7 +192,17 @@ func (r *releaseLinkResource) Read(ctx context.Context, req resource.ReadRequest
 			fmt.Sprintf("Could not read link %d of release %q in project %q.", linkID, tag, project), project, tag, err))
 		return
 	}
+	wasEmpty := state.emptyFilepath()
 	state.setFromAPI(link, !state.Filepath.IsNull())
+	if wasEmpty && state.Filepath.IsNull() {
+		// Keep filepath = "" where the configuration says so (recorded at create or update); an SDKv2 state's ""
+		// with no such record becomes null, since such configurations left filepath out.
+		configured, diags := req.Private.GetKey(ctx, emptyFilepathKey)
+		resp.Diagnostics.Append(diags...)
+		if configured != nil {
+			state.Filepath = types.StringValue("")
+		}
+	}
 	resp.Diagnostics.Append(state.save(ctx, &resp.State, resp.Identity)...)
 }
 
@@ -212,6 +223,7 @@ func (r *releaseLinkResource) Update(ctx context.Context, req resource.UpdateReq
 		// Only the project's spelling (ID or path of the same project) or the timeouts changed: nothing to send.
 		plan.LinkID, plan.DirectAssetURL, plan.External = state.LinkID, state.DirectAssetURL, state.External
 		plan.ID = types.StringValue(releaseLinkID{Project: project, TagName: tag, LinkID: linkID}.String())
+		resp.Diagnostics.Append(rememberEmptyFilepath(ctx, &plan.releaseLinkModel, resp.Private)...)
 		resp.Diagnostics.Append(plan.save(ctx, &resp.State, resp.Identity)...)
 		return
 	}
@@ -238,6 +250,7 @@ func (r *releaseLinkResource) Update(ctx context.Context, req resource.UpdateReq
 		return
 	}
 	plan.setFromWrite(link, opts.DirectAssetPath)
+	resp.Diagnostics.Append(rememberEmptyFilepath(ctx, &plan.releaseLinkModel, resp.Private)...)
 	resp.Diagnostics.Append(plan.save(ctx, &resp.State, resp.Identity)...)
 }
 
@@ -303,4 +316,18 @@ func (m *releaseLinkResourceModel) save(ctx context.Context, state *tfsdk.State,
 	diags := state.Set(ctx, m)
 	diags.Append(setIdentity(ctx, identity, m.releaseLinkModel)...)
 	return diags
+}
+
+// emptyFilepathKey is the private state key that records a configured filepath = "".
+const emptyFilepathKey = "empty_filepath"
+
+// rememberEmptyFilepath records in private state whether the configuration says filepath = "", so that refreshes
+// keep that "" (see Read) instead of turning it into null and planning a change.
+func rememberEmptyFilepath(ctx context.Context, m *releaseLinkModel, private interface {
+	SetKey(context.Context, string, []byte) diag.Diagnostics
+}) diag.Diagnostics {
+	if m.emptyFilepath() {
+		return private.SetKey(ctx, emptyFilepathKey, []byte("true"))
+	}
+	return private.SetKey(ctx, emptyFilepathKey, nil)
 }

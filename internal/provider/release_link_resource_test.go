@@ -345,3 +345,44 @@ func TestAccReleaseLink_outOfBandChanges(t *testing.T) {
 		},
 	})
 }
+
+// filepath = "" meant "no path" to the official SDKv2 provider; configurations written that way keep working.
+func TestAccReleaseLink_emptyFilepath(t *testing.T) {
+	env := newTestEnv(t)
+	config := func(filepath string) string {
+		return env.linkConfig(env.Project, env.Tag, fmt.Sprintf(`  name = "app"
+  url  = "https://example.com/app"
+  filepath = %q`, filepath))
+	}
+	noPath := func(s *terraform.State) error {
+		if l := env.linkNamed(t, env.Tag, "app"); l.DirectAssetURL != l.URL {
+			return fmt.Errorf("GitLab holds a path: %s", l.DirectAssetURL)
+		}
+		return nil
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             env.checkNoLinks(env.Tag),
+		Steps: []resource.TestStep{
+			{
+				Config: config(""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expect("filepath", knownvalue.StringExact("")),
+					expect("direct_asset_path", knownvalue.Null()),
+					expect("direct_asset_url", knownvalue.StringExact("https://example.com/app")),
+				},
+				Check: noPath,
+			},
+			{
+				Config:            config("/bin/app"),
+				ConfigStateChecks: []statecheck.StateCheck{expect("filepath", knownvalue.StringExact("/bin/app"))},
+			},
+			{
+				// Back to "": the path is cleared on GitLab, and the refreshes that follow plan nothing.
+				Config:            config(""),
+				ConfigStateChecks: []statecheck.StateCheck{expect("filepath", knownvalue.StringExact(""))},
+				Check:             noPath,
+			},
+		},
+	})
+}

@@ -94,6 +94,18 @@ var assetPathFormat = stringCheck{
 	},
 }
 
+// legacyAssetPathFormat is assetPathFormat for the deprecated filepath, which also accepts "" for "no path" as
+// the official SDKv2 provider did, so that configurations written for it keep working.
+var legacyAssetPathFormat = stringCheck{
+	description: assetPathFormat.description + ", or empty for no path",
+	check: func(s string) string {
+		if s == "" {
+			return ""
+		}
+		return assetPathFormat.check(s)
+	},
+}
+
 // validAssetPath is GitLab's FILEPATH_REGEX without the lookahead Go's regexp lacks. Ruby's \w is ASCII here,
 // while the second character may be anything but '/', exactly as the regex says.
 func validAssetPath(s string) bool {
