@@ -27,57 +27,51 @@ type ReleaseLink struct {
 	External *bool `json:"external,omitempty"`
 }
 
-// CreateReleaseLinkOptions is the body of a create call.
+// CreateReleaseLinkOptions is what a create call sends. An empty LinkType is
+// omitted (GitLab then uses "other"), and so is a nil DirectAssetPath.
 type CreateReleaseLinkOptions struct {
-	Name string `json:"name"`
-	URL  string `json:"url"`
-	// LinkType is omitted when empty; GitLab then uses "other".
-	LinkType string `json:"link_type,omitempty"`
-	// DirectAssetPath is omitted when nil.
-	DirectAssetPath *string `json:"direct_asset_path,omitempty"`
+	Name, URL, LinkType string
+	DirectAssetPath     *string
 }
 
-// UpdateReleaseLinkOptions is the body of an update call. Every field is
-// always sent. GitLab resets an omitted link_type to "other" (gitlab-api.md
+// UpdateReleaseLinkOptions is what an update call sends. Every field is
+// always sent: GitLab resets an omitted link_type to "other" (gitlab-api.md
 // §1.4 SUBTLE 1), and JSON null is the only way to clear a direct asset path
 // ("" is rejected as an invalid format), so a nil DirectAssetPath is sent as
 // null.
 type UpdateReleaseLinkOptions struct {
-	Name            string  `json:"name"`
-	URL             string  `json:"url"`
-	LinkType        string  `json:"link_type"`
-	DirectAssetPath *string `json:"direct_asset_path"`
+	Name, URL, LinkType string
+	DirectAssetPath     *string
 }
 
 // The path is sent under both of its names: GitLab 12.9 to 15.8 only know filepath and ignore
 // direct_asset_path, so the link would be made without its path there; newer GitLab takes direct_asset_path
 // when both are present (gitlab-api.md §1.2), and JSON null under both names still clears it.
-type linkBody struct {
-	Name     string  `json:"name"`
-	URL      string  `json:"url"`
-	LinkType string  `json:"link_type,omitempty"`
-	Path     *string `json:"direct_asset_path"`
-	Filepath *string `json:"filepath"`
-}
-
-// pathlessLinkBody is linkBody for a create without a path, which sends neither path key.
-type pathlessLinkBody struct {
-	Name     string `json:"name"`
-	URL      string `json:"url"`
-	LinkType string `json:"link_type,omitempty"`
-}
-
-// MarshalJSON sends the path under both names, and no path key at all when there is no path.
-func (o CreateReleaseLinkOptions) MarshalJSON() ([]byte, error) {
-	if o.DirectAssetPath == nil {
-		return json.Marshal(pathlessLinkBody{Name: o.Name, URL: o.URL, LinkType: o.LinkType})
+type (
+	createBody struct {
+		Name     string  `json:"name"`
+		URL      string  `json:"url"`
+		LinkType string  `json:"link_type,omitempty"`
+		Path     *string `json:"direct_asset_path,omitempty"`
+		Filepath *string `json:"filepath,omitempty"`
 	}
-	return json.Marshal(linkBody{Name: o.Name, URL: o.URL, LinkType: o.LinkType, Path: o.DirectAssetPath, Filepath: o.DirectAssetPath})
+	updateBody struct {
+		Name     string  `json:"name"`
+		URL      string  `json:"url"`
+		LinkType string  `json:"link_type"`
+		Path     *string `json:"direct_asset_path"`
+		Filepath *string `json:"filepath"`
+	}
+)
+
+// MarshalJSON is the create body.
+func (o CreateReleaseLinkOptions) MarshalJSON() ([]byte, error) {
+	return json.Marshal(createBody{Name: o.Name, URL: o.URL, LinkType: o.LinkType, Path: o.DirectAssetPath, Filepath: o.DirectAssetPath})
 }
 
-// MarshalJSON sends every field, and the path under both names, null when there is none.
+// MarshalJSON is the update body.
 func (o UpdateReleaseLinkOptions) MarshalJSON() ([]byte, error) {
-	return json.Marshal(linkBody{Name: o.Name, URL: o.URL, LinkType: o.LinkType, Path: o.DirectAssetPath, Filepath: o.DirectAssetPath})
+	return json.Marshal(updateBody{Name: o.Name, URL: o.URL, LinkType: o.LinkType, Path: o.DirectAssetPath, Filepath: o.DirectAssetPath})
 }
 
 // ListReleaseLinks returns every link of the release for tag, following

@@ -141,6 +141,16 @@ func (e *testEnv) linkNamed(t *testing.T, tag, name string) gitlab.ReleaseLink {
 	return gitlab.ReleaseLink{}
 }
 
+// checkLinkCount checks how many links GitLab holds on a release.
+func (e *testEnv) checkLinkCount(t *testing.T, tag string, want int) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		if n := len(e.links(t, tag)); n != want {
+			return fmt.Errorf("release %q has %d links, want %d", tag, n, want)
+		}
+		return nil
+	}
+}
+
 // createLink creates a link behind Terraform's back.
 func (e *testEnv) createLink(t *testing.T, tag string, opts gitlab.CreateReleaseLinkOptions) gitlab.ReleaseLink {
 	t.Helper()

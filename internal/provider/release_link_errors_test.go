@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlabtest"
@@ -186,12 +185,7 @@ func TestAccReleaseLink_adoptsIdenticalLink(t *testing.T) {
   direct_asset_path = "/bin/app"`),
 			Check: resource.ComposeTestCheckFunc(
 				resource.TestCheckResourceAttr(testResource, "link_id", fmt.Sprint(orphan.ID)),
-				func(*terraform.State) error {
-					if n := len(env.links(t, env.Tag)); n != 1 {
-						return fmt.Errorf("the release has %d links, want 1", n)
-					}
-					return nil
-				}),
+				env.checkLinkCount(t, env.Tag, 1)),
 		}},
 	})
 }
@@ -218,12 +212,7 @@ func TestAccReleaseLink_timeouts(t *testing.T) {
 			{
 				PreConfig: func() { env.emu.SetLatency(0) },
 				Config:    env.linkConfig(env.Project, env.Tag, attrs),
-				Check: func(*terraform.State) error {
-					if n := len(env.links(t, env.Tag)); n != 1 {
-						return fmt.Errorf("the release has %d links, want 1", n)
-					}
-					return nil
-				},
+				Check:     env.checkLinkCount(t, env.Tag, 1),
 			},
 		},
 	})
@@ -270,12 +259,7 @@ func TestAccReleaseLink_identicalResourcesConflict(t *testing.T) {
 			{Config: two, ExpectError: wrapped(`Unable to Create Release Link.*has already been taken`)},
 			{
 				Config: one,
-				Check: func(*terraform.State) error {
-					if n := len(env.links(t, env.Tag)); n != 1 {
-						return fmt.Errorf("the release has %d links, want 1", n)
-					}
-					return nil
-				},
+				Check:  env.checkLinkCount(t, env.Tag, 1),
 			},
 		},
 	})

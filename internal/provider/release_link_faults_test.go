@@ -106,12 +106,7 @@ func TestAccReleaseLink_retriesExhausted(t *testing.T) {
 			{
 				// The next apply adopts that link instead of failing on "has already been taken" or making a second one.
 				Config: config,
-				Check: func(*terraform.State) error {
-					if links := env.emu.Links(env.Project, env.Tag); len(links) != 1 {
-						return fmt.Errorf("GitLab holds %d links, want 1", len(links))
-					}
-					return nil
-				},
+				Check:  env.checkLinkCount(t, env.Tag, 1),
 			},
 		},
 	})
