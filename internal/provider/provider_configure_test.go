@@ -88,8 +88,8 @@ provider "gitlab" {
 			})
 		})
 	}
-	if n := len(env.links(t, env.Tag)); n != 0 {
-		t.Errorf("failed configurations created %d link(s)", n)
+	if err := env.checkLinkCount(t, env.Tag, 0)(nil); err != nil {
+		t.Error(err)
 	}
 }
 

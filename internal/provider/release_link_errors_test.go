@@ -102,8 +102,8 @@ func TestAccReleaseLink_duplicateName(t *testing.T) {
 			},
 		},
 	})
-	if n := len(env.links(t, env.Tag)); n != 2 {
-		t.Errorf("the release has %d links after refused creates, want 2", n)
+	if err := env.checkLinkCount(t, env.Tag, 2)(nil); err != nil {
+		t.Error(err)
 	}
 }
 
@@ -141,8 +141,8 @@ func TestAccReleaseLink_accessErrors(t *testing.T) {
 			})
 		})
 	}
-	if n := len(env.links(t, env.Tag)); n != 0 {
-		t.Errorf("refused creates left %d link(s)", n)
+	if err := env.checkLinkCount(t, env.Tag, 0)(nil); err != nil {
+		t.Error(err)
 	}
 }
 
