@@ -75,15 +75,27 @@ type Config struct {
 	Retries int
 	// RetryWaitMin is the first backoff step; 0 means DefaultRetryWaitMin.
 	RetryWaitMin time.Duration
-	// RetryWaitMax caps any single wait, including one asked for by
-	// Retry-After or RateLimit-Reset; 0 means DefaultRetryWaitMax.
+	// RetryWaitMax caps the wait between two rounds of attempts against a
+	// failing GitLab; 0 means DefaultRetryWaitMax. A wait GitLab asks for
+	// (Retry-After) is bounded only by the caller's deadline.
 	RetryWaitMax time.Duration
+	// AnswerTimeout bounds each attempt from the moment it goes out until its
+	// whole answer has arrived; 0 means DefaultAnswerTimeout. An attempt that
+	// runs out is retried like a dropped connection.
+	AnswerTimeout time.Duration
+	// MaxRequestsPerMinute spaces the starts of attempts evenly so that the
+	// Client never sends more than this many a minute; 0 means no cap.
+	MaxRequestsPerMinute int
 	// UserAgent is sent on every request when not empty.
 	UserAgent string
-	// Log, when set, receives one debug line per attempt and per retry wait:
-	// method, escaped path, status, attempt, duration and wait. It is never
-	// given a token, header values or bodies.
+	// Log, when set, receives one debug line per attempt: method, escaped
+	// path, status, attempt and duration. It is never given a token, header
+	// values or bodies.
 	Log func(ctx context.Context, msg string, fields map[string]any)
+	// Progress, when set, receives one line per wait that the rate limit or a
+	// failing GitLab imposes on every request (how long, and why), meant to be
+	// shown at INFO level. Like Log, it never sees secrets.
+	Progress func(ctx context.Context, msg string, fields map[string]any)
 }
 
 // Client calls the GitLab REST API. It is safe for concurrent use; all
@@ -97,8 +109,7 @@ type Client struct {
 	headers    map[string]string
 	userAgent  string
 	retries    int
-	waitMin    time.Duration
-	waitMax    time.Duration
+	traffic    *controller
 	log        func(ctx context.Context, msg string, fields map[string]any)
 }
 
@@ -122,32 +133,38 @@ func New(cfg Config) (*Client, error) {
 		}
 		headers[k] = v
 	}
-	hc, err := newHTTPClient(cfg)
+	if cfg.MaxRequestsPerMinute < 0 {
+		return nil, fmt.Errorf("the request cap %d per minute is negative", cfg.MaxRequestsPerMinute)
+	}
+	retries, waitMin, waitMax, answer := cfg.Retries, cfg.RetryWaitMin, cfg.RetryWaitMax, cfg.AnswerTimeout
+	if retries < 0 {
+		retries = DefaultRetries
+	}
+	if waitMin <= 0 {
+		waitMin = DefaultRetryWaitMin
+	}
+	if waitMax <= 0 {
+		waitMax = DefaultRetryWaitMax
+	}
+	if answer <= 0 {
+		answer = DefaultAnswerTimeout
+	}
+	traffic := newController(cfg, base, retries, waitMin, waitMax)
+	hc, err := newHTTPClient(cfg, base, headers, traffic, answer)
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{
+	return &Client{
 		baseURL:    base,
 		httpClient: hc,
 		token:      cfg.Token,
 		authKind:   cfg.AuthKind,
 		headers:    headers,
 		userAgent:  cfg.UserAgent,
-		retries:    cfg.Retries,
-		waitMin:    cfg.RetryWaitMin,
-		waitMax:    cfg.RetryWaitMax,
+		retries:    retries,
+		traffic:    traffic,
 		log:        cfg.Log,
-	}
-	if c.retries < 0 {
-		c.retries = DefaultRetries
-	}
-	if c.waitMin <= 0 {
-		c.waitMin = DefaultRetryWaitMin
-	}
-	if c.waitMax <= 0 {
-		c.waitMax = DefaultRetryWaitMax
-	}
-	return c, nil
+	}, nil
 }
 
 // BaseURL returns the normalized API root, ending in /api/v4.
@@ -224,6 +241,11 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 			return nil, fmt.Errorf("%s %s: encoding the request body: %w", method, path, err)
 		}
 		body = b
+	}
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, DefaultOperationTimeout)
+		defer cancel()
 	}
 	target := c.baseURL + path
 	if len(query) > 0 {

@@ -113,8 +113,12 @@ func TestNewDefaults(t *testing.T) {
 	if c.BaseURL() != "https://gitlab.example.com/api/v4" {
 		t.Errorf("BaseURL() = %q", c.BaseURL())
 	}
-	if c.retries != DefaultRetries || c.waitMin != DefaultRetryWaitMin || c.waitMax != DefaultRetryWaitMax {
-		t.Errorf("defaults: retries %d, wait %v..%v", c.retries, c.waitMin, c.waitMax)
+	tc := c.traffic
+	if c.retries != DefaultRetries || tc.retries != DefaultRetries || tc.waitMin != DefaultRetryWaitMin || tc.waitMax != DefaultRetryWaitMax || tc.interval != 0 {
+		t.Errorf("defaults: retries %d/%d, wait %v..%v, interval %v", c.retries, tc.retries, tc.waitMin, tc.waitMax, tc.interval)
+	}
+	if at, ok := c.httpClient.Transport.(*attemptTransport); !ok || at.answer != DefaultAnswerTimeout {
+		t.Errorf("transport %T, want an attemptTransport with the default answer timeout", c.httpClient.Transport)
 	}
 	if c.httpClient.Timeout != 0 {
 		t.Errorf("client timeout %v; the context should govern", c.httpClient.Timeout)
@@ -140,7 +144,7 @@ func TestLogNeverSeesToken(t *testing.T) {
 		case strings.HasSuffix(r.URL.Path, "/redirect"):
 			http.Redirect(w, r, "/api/v4/projects/1", http.StatusFound)
 		case strings.HasSuffix(r.URL.Path, "/projects/2") && n%2 == 1:
-			w.Header().Set("Retry-After", "0")
+			w.Header().Set("Retry-After", "1")
 			reply(w, http.StatusTooManyRequests, "Retry later\n")
 		case strings.HasSuffix(r.URL.Path, "/projects/404"):
 			reply(w, http.StatusNotFound, `{"message":"404 Project Not Found"}`)
@@ -167,7 +171,7 @@ func TestLogNeverSeesToken(t *testing.T) {
 			cfg := fastConfig(base)
 			cfg.AuthKind = kind
 			cfg.Headers = map[string]string{"X-Extra": testToken}
-			cfg.Log = logf
+			cfg.Log, cfg.Progress = logf, logf
 			c := mustNew(t, cfg)
 			ctx := testContext(t)
 			for _, p := range []string{"1", "2", "404", "redirect"} {
@@ -186,7 +190,8 @@ func TestLogNeverSeesToken(t *testing.T) {
 	if strings.Contains(all, testToken) || strings.Contains(all, "SECRET") {
 		t.Fatalf("the token reached Log:\n%s", all)
 	}
-	for _, want := range []string{"method:GET", "path:/projects/1", "status:200", "status:429", "attempt:2", "wait_ms:", "duration_ms:", "connection refused"} {
+	for _, want := range []string{"method:GET", "path:/projects/1", "status:200", "status:429", "attempt:2", "wait_ms:", "duration_ms:",
+		"connection refused", "waiting for GitLab's rate limit", "unreachable or failing"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("no log line contains %q:\n%s", want, all)
 		}

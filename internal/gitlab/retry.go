@@ -2,6 +2,7 @@ package gitlab
 
 import (
 	"context"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"net/http"
@@ -14,43 +15,36 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 )
 
-// Retry policy, with the defaults New applies for zero or negative Config
-// values.
+// Retry policy, with the defaults New applies for zero or negative Config values.
 //
-// Every request, whatever its method, is sent up to 1+Retries times. A new
-// attempt is made only after:
+// A new attempt is made only after:
 //
-//   - 429 Too Many Requests (Rack::Attack or the application rate limiter,
-//     gitlab-api.md §6);
+//   - 429 Too Many Requests (Rack::Attack or the application rate limiter, GITLAB.md §6), for as long as the
+//     caller's deadline allows: the wait is the controller's (traffic.go), shared by every request of the Client;
 //   - 502, 503 or 504 from GitLab or a proxy in front of it;
-//   - a connection error with no response: dial failure, reset, EOF. TLS
-//     verification failures, TLS alerts from the server and redirect loops
-//     are not retried because they fail identically every time.
+//   - a connection error with no answer (dial failure, reset, EOF), or an attempt GitLab did not answer within
+//     Config.AnswerTimeout. TLS verification failures, TLS alerts from the server and redirect loops are not
+//     retried because they fail identically every time.
 //
-// Nothing else is retried (400, 401, 403, 404, 409, 422, 500, …), and nothing
-// is retried once the context is done; a context cancelled during a wait ends
-// the wait at once.
+// Failures of the last two kinds are bounded twice by Retries: a request gives up after Retries+1 failed
+// attempts of its own, and the controller opens its circuit after Retries+1 failed rounds of the whole Client,
+// after which every request fails at once with an *UnavailableError. Between rounds the controller waits
+// RetryWaitMin·2ⁿ capped at RetryWaitMax, jittered uniformly in [d/2, d]; with the defaults the rounds span 15 to
+// 31 seconds, which rides out a restart of GitLab or a network blip of that length.
 //
-// The wait before retry n (n = 0 for the first retry):
+// Nothing else is retried (400, 401, 403, 404, 409, 422, 500, …), and nothing is retried once the context is
+// done; a context that ends during a wait ends the wait at once. A request whose next attempt could not start
+// before its deadline fails at once with a *WaitError instead of waiting in vain.
 //
-//   - 429 with Retry-After (delta-seconds or HTTP-date) or, failing that,
-//     RateLimit-Reset (Unix epoch seconds): the time the server asks for,
-//     capped at RetryWaitMax;
-//   - otherwise d = RetryWaitMin·2ⁿ capped at RetryWaitMax, jittered
-//     uniformly in [d/2, d] so that parallel Terraform operations spread out.
+// POST is retried too. Release link names and URLs are unique per release (GITLAB.md §2b), so a re-sent create
+// cannot make a second link; at worst it gets 400 "has already been taken". A write that saw a 502/503/504 or a
+// connection error or timeout after its request was written (or whose context ended while it awaited the
+// answer) may have been applied already, so the *Error of any later failure carries MaybeCommitted and the
+// caller can recognise its own first attempt. 429 never sets it: a throttled request is rejected before it
+// reaches the application.
 //
-// POST is retried too. Release link names and URLs are unique per release
-// (gitlab-api.md §2b), so a re-sent create cannot make a second link; at
-// worst it gets 400 "has already been taken". A write that saw a 502/503/504
-// or a connection error after its request was written (or whose context
-// ended while it awaited the answer) may have been applied already, so the
-// *Error of any later failure carries MaybeCommitted and the caller can
-// recognise its own first attempt. 429 never sets it: a throttled
-// request is rejected before it reaches the application.
-//
-// When the retries run out, the result is the last attempt's *Error (status
-// and GitLab's message, or StatusCode 0 and the transport error) with
-// Attempts set.
+// When a request gives up, the result is an *Error with Attempts set: the last attempt's status and GitLab's
+// message, or StatusCode 0 and the transport error, the *UnavailableError or the *WaitError.
 const (
 	// DefaultRetries is used when Config.Retries is negative.
 	DefaultRetries = 5
@@ -58,37 +52,52 @@ const (
 	DefaultRetryWaitMin = time.Second
 	// DefaultRetryWaitMax is used when Config.RetryWaitMax is 0.
 	DefaultRetryWaitMax = 60 * time.Second
+	// DefaultAnswerTimeout is used when Config.AnswerTimeout is 0. GitLab itself ends a request after 60 seconds
+	// (its Rack::Timeout), and these endpoints answer in well under a second, so an attempt that has had no
+	// answer for half of that is treated as a dropped connection.
+	DefaultAnswerTimeout = 30 * time.Second
+	// DefaultOperationTimeout is the deadline of a request whose context has none.
+	DefaultOperationTimeout = 10 * time.Minute
 )
 
-// call tracks one logical request across its attempts. Apart from wrote,
-// which the transport sets from its writer goroutine, it is only touched
-// from the goroutine running retryablehttp.Client.Do.
+// call tracks one logical request across its attempts. Apart from wrote, which the transport sets from its
+// writer goroutine, it is only touched from the goroutine running retryablehttp.Client.Do, which also runs the
+// attempts (http.Client calls RoundTrip on the caller's goroutine).
 type call struct {
 	ctx            context.Context // the caller's, for Log
 	log            func(ctx context.Context, msg string, fields map[string]any)
+	retries        int
+	traffic        *controller
 	method         string
 	path           string
 	write          bool
-	attempts       int
+	attempts       int // attempts that went out
+	failures       int // of them, those that failed to connect, got no answer or got 502/503/504
 	attemptStart   time.Time
 	wrote          atomic.Bool // this attempt's request was fully written
 	maybeCommitted bool
 }
 
+// callKey carries the *call in the request's context, for the transport.
+type callKey struct{}
+
 func (c *Client) newCall(ctx context.Context, method, path string) *call {
 	return &call{
-		ctx:    ctx,
-		log:    c.log,
-		method: method,
-		path:   path,
-		write:  method != http.MethodGet && method != http.MethodHead,
+		ctx:     ctx,
+		log:     c.log,
+		retries: c.retries,
+		traffic: c.traffic,
+		method:  method,
+		path:    path,
+		write:   method != http.MethodGet && method != http.MethodHead,
 	}
 }
 
-// traced returns ctx with an httptrace hook that records whether the
-// current attempt's request reached the wire, which is what distinguishes
-// "may have been applied" from "never sent" after a connection error.
+// traced returns ctx carrying the call, with an httptrace hook that records whether the current attempt's
+// request reached the wire, which is what distinguishes "may have been applied" from "never sent" after a
+// connection error.
 func (rc *call) traced(ctx context.Context) context.Context {
+	ctx = context.WithValue(ctx, callKey{}, rc)
 	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
 		WroteRequest: func(info httptrace.WroteRequestInfo) {
 			if info.Err == nil {
@@ -98,32 +107,36 @@ func (rc *call) traced(ctx context.Context) context.Context {
 	})
 }
 
-// retryClient returns a retryablehttp.Client for this call only, sharing the
-// Client's pooled http.Client, so that the policy hooks can see the call's
-// state. retryablehttp's own logging stays off: its messages contain URLs,
-// and Config.Log gets structured fields instead.
-func (rc *call) retryClient(c *Client) *retryablehttp.Client {
-	return &retryablehttp.Client{
-		HTTPClient:     c.httpClient,
-		RetryWaitMin:   c.waitMin,
-		RetryWaitMax:   c.waitMax,
-		RetryMax:       c.retries,
-		RequestLogHook: rc.beforeAttempt,
-		CheckRetry:     rc.checkRetry,
-		Backoff:        rc.backoff,
-		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
-	}
-}
-
-func (rc *call) beforeAttempt(_ retryablehttp.Logger, _ *http.Request, i int) {
-	rc.attempts = i + 1
+// startAttempt is called by the transport when an attempt is allowed to go out.
+func (rc *call) startAttempt() {
+	rc.attempts++
 	rc.attemptStart = time.Now()
 	rc.wrote.Store(false)
 }
 
-// checkRetry implements the policy above for one finished attempt and logs
-// it.
+// retryClient returns a retryablehttp.Client for this call only, sharing the Client's http.Client, so that the
+// policy hook can see the call's state. The number of attempts is bounded by checkRetry and the controller, not
+// by RetryMax, and the waits are the controller's, so Backoff is zero. retryablehttp's own logging stays off: its
+// messages contain URLs, and Config.Log gets structured fields instead.
+func (rc *call) retryClient(c *Client) *retryablehttp.Client {
+	return &retryablehttp.Client{
+		HTTPClient:   c.httpClient,
+		RetryMax:     math.MaxInt32,
+		CheckRetry:   rc.checkRetry,
+		Backoff:      func(time.Duration, time.Duration, int, *http.Response) time.Duration { return 0 },
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+	}
+}
+
+// checkRetry implements the policy above for one finished attempt and logs it.
 func (rc *call) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	var (
+		unavailable *UnavailableError
+		tooLong     *WaitError
+	)
+	if errors.As(err, &unavailable) || errors.As(err, &tooLong) {
+		return false, nil // the attempt never went out
+	}
 	fields := rc.fields()
 	fields["duration_ms"] = time.Since(rc.attemptStart).Milliseconds()
 	if err != nil {
@@ -133,11 +146,12 @@ func (rc *call) checkRetry(ctx context.Context, resp *http.Response, err error) 
 	}
 	rc.logf("GitLab API attempt finished", fields)
 
-	var retry bool
+	var retry, failure bool
 	if err != nil {
 		retry = retryableTransportError(err)
-		// A request that was written and then lost its connection (or was
-		// abandoned by a cancelled context) may have been applied.
+		failure = retry
+		// A request that was written and then lost its connection or its answer (or was abandoned by a
+		// cancelled context) may have been applied.
 		if rc.write && rc.wrote.Load() && (retry || ctx.Err() != nil) {
 			rc.maybeCommitted = true
 		}
@@ -146,32 +160,28 @@ func (rc *call) checkRetry(ctx context.Context, resp *http.Response, err error) 
 		case http.StatusTooManyRequests:
 			retry = true
 		case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-			// The proxy gave up waiting, or GitLab failed mid-request: the
-			// write may have been committed all the same.
-			retry = true
+			// The proxy gave up waiting, or GitLab failed mid-request: the write may have been committed all
+			// the same.
+			retry, failure = true, true
 			if rc.write {
 				rc.maybeCommitted = true
 			}
 		}
 	}
-	// A done context stops retries only; an answer that has already arrived
-	// is returned as is.
+	if failure {
+		rc.failures++
+		if open := rc.traffic.openError(); open != nil {
+			// This attempt's failure (or another request's) spent the last round: the request ends with the
+			// outage it met, like every other request of the Client.
+			return false, open
+		}
+		retry = rc.failures <= rc.retries
+	}
+	// A done context stops retries only; an answer that has already arrived is returned as is.
 	if retry && ctx.Err() != nil {
 		return false, ctx.Err()
 	}
 	return retry, nil
-}
-
-// backoff returns the wait before the next attempt and logs it.
-func (rc *call) backoff(lo, hi time.Duration, attempt int, resp *http.Response) time.Duration {
-	wait := retryWait(lo, hi, attempt, resp, time.Now())
-	fields := rc.fields()
-	fields["wait_ms"] = wait.Milliseconds()
-	if resp != nil {
-		fields["status"] = resp.StatusCode
-	}
-	rc.logf("GitLab API request will be retried", fields)
-	return wait
 }
 
 // newError builds the *Error for the call's final outcome.
@@ -187,8 +197,8 @@ func (rc *call) newError(status int, msgs []string, err error) *Error {
 	}
 }
 
-// fields holds only what is safe to log: no header values, no bodies, no
-// query (it carries nothing secret today, but need not be logged either).
+// fields holds only what is safe to log: no header values, no bodies, no query (it carries nothing secret
+// today, but need not be logged either).
 func (rc *call) fields() map[string]any {
 	return map[string]any{"method": rc.method, "path": rc.path, "attempt": rc.attempts}
 }
@@ -197,17 +207,6 @@ func (rc *call) logf(msg string, fields map[string]any) {
 	if rc.log != nil {
 		rc.log(rc.ctx, msg, fields)
 	}
-}
-
-// retryWait is the wait before retry number attempt (0-based), following the
-// policy in the comment at the top of this file.
-func retryWait(lo, hi time.Duration, attempt int, resp *http.Response, now time.Time) time.Duration {
-	if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
-		if d, ok := serverWait(resp.Header, now); ok {
-			return min(d, hi)
-		}
-	}
-	return jitteredBackoff(lo, hi, attempt)
 }
 
 // serverWait reads how long a 429 asks the client to wait. Rack::Attack sends

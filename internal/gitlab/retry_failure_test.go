@@ -135,9 +135,12 @@ func TestConnectionRefused(t *testing.T) {
 		t.Run(method, func(t *testing.T) {
 			err := callByMethod(testContext(t), mustNew(t, fastConfig("http://"+addr)), method)
 			e := asError(t, err)
-			var opErr *net.OpError
-			if e.StatusCode != 0 || e.Attempts != 3 || e.MaybeCommitted || !errors.As(err, &opErr) {
-				t.Fatalf("got %+v (Err %T); want status 0, 3 attempts, not committed, a *net.OpError", e, e.Err)
+			var u *UnavailableError
+			if e.StatusCode != 0 || e.Attempts != 3 || e.MaybeCommitted || !errors.As(err, &u) {
+				t.Fatalf("got %+v (Err %T); want status 0, 3 attempts, not committed, an *UnavailableError", e, e.Err)
+			}
+			if u.Attempts != 3 || !strings.Contains(u.LastError, "connection refused") || !strings.HasPrefix(u.LastRequest, method+" /projects/") {
+				t.Fatalf("UnavailableError %+v", u)
 			}
 			if !strings.HasSuffix(e.Error(), "(after 3 attempts)") || strings.Contains(e.Error(), "giving up") {
 				t.Fatalf("Error() = %q", e.Error())

@@ -2,6 +2,8 @@ package gitlab
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -31,9 +33,11 @@ func TestRetryStatuses(t *testing.T) {
 	tests := []struct {
 		status       int
 		wantAttempts int // with Retries: 2
+		unavailable  bool
 	}{
-		{429, 3}, {502, 3}, {503, 3}, {504, 3},
-		{400, 1}, {401, 1}, {403, 1}, {404, 1}, {409, 1}, {422, 1}, {500, 1}, {501, 1},
+		{502, 3, true}, {503, 3, true}, {504, 3, true},
+		{400, 1, false}, {401, 1, false}, {403, 1, false}, {404, 1, false}, {409, 1, false}, {422, 1, false},
+		{500, 1, false}, {501, 1, false},
 	}
 	for _, method := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete} {
 		for _, tc := range tests {
@@ -46,14 +50,38 @@ func TestRetryStatuses(t *testing.T) {
 				if log.count() != tc.wantAttempts || e.Attempts != tc.wantAttempts {
 					t.Fatalf("server saw %d requests, Attempts = %d; want %d", log.count(), e.Attempts, tc.wantAttempts)
 				}
+				var u *UnavailableError
+				if got := errors.As(err, &u); got != tc.unavailable {
+					t.Fatalf("got %v; unavailable %v, want %v", err, got, tc.unavailable)
+				}
+				if tc.unavailable {
+					want := fmt.Sprintf("GitLab at %s/api/v4 is unreachable or failing: 3 attempts", srv.URL)
+					if !strings.Contains(e.Error(), want) || !strings.Contains(e.Error(), strconv.Itoa(tc.status)+" ") {
+						t.Fatalf("Error() = %q, want it to contain %q and the status", e.Error(), want)
+					}
+					return
+				}
 				if e.StatusCode != tc.status || !HasMessage(err, "boom") {
 					t.Fatalf("got %+v, want the last status and GitLab's message", e)
 				}
-				if tc.wantAttempts > 1 && !strings.HasSuffix(e.Error(), "(after 3 attempts)") {
-					t.Fatalf("Error() = %q", e.Error())
-				}
 			})
 		}
+	}
+}
+
+// TestRateLimitRetriedUntilAnswered: a 429 is not bounded by Retries, only by the deadline.
+func TestRateLimitRetriedUntilAnswered(t *testing.T) {
+	srv, log := serve(t, func(w http.ResponseWriter, _ *http.Request, n int) {
+		if n <= 6 {
+			reply(w, http.StatusTooManyRequests, "Retry later\n")
+			return
+		}
+		reply(w, http.StatusOK, `{"id":1}`)
+	})
+	cfg := fastConfig(srv.URL)
+	cfg.Retries = 1
+	if _, err := mustNew(t, cfg).GetProject(testContext(t), "1"); err != nil || log.count() != 7 {
+		t.Fatalf("got %v after %d requests, want success after 7", err, log.count())
 	}
 }
 
@@ -129,30 +157,6 @@ func TestServerWait(t *testing.T) {
 	}
 }
 
-func TestRetryWaitCapsAndStatuses(t *testing.T) {
-	resp := func(status int, retryAfter string) *http.Response {
-		r := &http.Response{StatusCode: status, Header: http.Header{}}
-		if retryAfter != "" {
-			r.Header.Set("Retry-After", retryAfter)
-		}
-		return r
-	}
-	now := time.Now()
-	if got := retryWait(time.Second, time.Minute, 0, resp(429, "3600"), now); got != time.Minute {
-		t.Errorf("429 Retry-After 3600 with a 1m cap waited %v", got)
-	}
-	if got := retryWait(time.Second, time.Minute, 0, resp(429, "2"), now); got != 2*time.Second {
-		t.Errorf("429 Retry-After 2 waited %v", got)
-	}
-	// Retry-After is honoured on 429 only; 503 uses the backoff.
-	if got := retryWait(time.Second, time.Minute, 0, resp(503, "30"), now); got < 500*time.Millisecond || got > time.Second {
-		t.Errorf("503 waited %v, want backoff in [0.5s, 1s]", got)
-	}
-	if got := retryWait(time.Second, time.Minute, 1, nil, now); got < time.Second || got > 2*time.Second {
-		t.Errorf("connection error retry 1 waited %v, want backoff in [1s, 2s]", got)
-	}
-}
-
 func TestJitteredBackoffBounds(t *testing.T) {
 	lo, hi := 100*time.Millisecond, 2*time.Second
 	tests := []struct {
@@ -179,23 +183,22 @@ func TestJitteredBackoffBounds(t *testing.T) {
 	}
 }
 
-// TestRetryWaitFromHeaders drives real 429s and reads the wait from the log:
-// with a 1ms backoff and a 30ms cap, a wait of 30ms can only come from the
-// headers.
+// TestRetryWaitFromHeaders drives real 429s and reads the wait from the progress log: a 429 waits what
+// Retry-After or RateLimit-Reset ask, a bare 429 and a 503 back off from RetryWaitMin (1ms here).
 func TestRetryWaitFromHeaders(t *testing.T) {
-	future := time.Now().Add(time.Hour)
+	soon := time.Now().Add(1500 * time.Millisecond)
 	tests := []struct {
-		name   string
-		header map[string]string
-		status int
-		want   int64 // wait_ms
+		name     string
+		header   map[string]string
+		status   int
+		min, max time.Duration
 	}{
-		{name: "retry-after seconds", status: 429, header: map[string]string{"Retry-After": "60"}, want: 30},
-		{name: "retry-after date", status: 429, header: map[string]string{"Retry-After": future.UTC().Format(http.TimeFormat)}, want: 30},
-		{name: "ratelimit-reset", status: 429, header: map[string]string{"RateLimit-Reset": strconv.FormatInt(future.Unix(), 10)}, want: 30},
-		{name: "retry-after zero", status: 429, header: map[string]string{"Retry-After": "0"}, want: 0},
-		{name: "503 ignores retry-after", status: 503, header: map[string]string{"Retry-After": "60"}, want: 1},
-		{name: "429 without headers", status: 429, header: map[string]string{}, want: 1},
+		{name: "retry-after seconds", status: 429, header: map[string]string{"Retry-After": "1"}, min: time.Second, max: 1100 * time.Millisecond},
+		{name: "retry-after date", status: 429, header: map[string]string{"Retry-After": soon.UTC().Format(http.TimeFormat)}, max: 1600 * time.Millisecond},
+		{name: "ratelimit-reset", status: 429, header: map[string]string{"RateLimit-Reset": strconv.FormatInt(soon.Unix(), 10)}, max: 1600 * time.Millisecond},
+		{name: "retry-after zero", status: 429, header: map[string]string{"Retry-After": "0"}, max: 0},
+		{name: "503 ignores retry-after", status: 503, header: map[string]string{"Retry-After": "60"}, max: time.Millisecond},
+		{name: "429 without headers", status: 429, header: map[string]string{}, max: time.Millisecond},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -210,21 +213,29 @@ func TestRetryWaitFromHeaders(t *testing.T) {
 				reply(w, http.StatusOK, `{}`)
 			})
 			var mu sync.Mutex
-			var waits []int64
+			var waits []time.Duration
 			cfg := fastConfig(srv.URL)
-			cfg.RetryWaitMax = 30 * time.Millisecond
-			cfg.Log = func(_ context.Context, _ string, fields map[string]any) {
+			cfg.Progress = func(_ context.Context, _ string, fields map[string]any) {
 				if w, ok := fields["wait_ms"].(int64); ok {
 					mu.Lock()
-					waits = append(waits, w)
+					waits = append(waits, time.Duration(w)*time.Millisecond)
 					mu.Unlock()
 				}
 			}
+			start := time.Now()
 			if _, err := mustNew(t, cfg).GetProject(testContext(t), "1"); err != nil {
 				t.Fatal(err)
 			}
-			if len(waits) != 1 || waits[0] > tc.want || (tc.want == 30 && waits[0] != 30) {
-				t.Fatalf("waits %v ms, want one of at most %d ms", waits, tc.want)
+			if elapsed := time.Since(start); elapsed < tc.min {
+				t.Fatalf("succeeded after %v, want a wait of at least %v", elapsed, tc.min)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if tc.max == 0 && len(waits) == 0 {
+				return
+			}
+			if len(waits) != 1 || waits[0] > tc.max {
+				t.Fatalf("waits %v, want one of at most %v", waits, tc.max)
 			}
 		})
 	}

@@ -1,15 +1,19 @@
 package gitlab
 
 import (
+	"bytes"
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
 )
@@ -27,9 +31,10 @@ var errTooManyRedirects = fmt.Errorf("stopped after %d redirects", maxRedirects)
 var authHeaders = []string{"PRIVATE-TOKEN", "JOB-TOKEN", "Authorization"}
 
 // newHTTPClient builds the one pooled transport a Client uses, with the TLS
-// settings from cfg. There is no client timeout: the caller's context
-// governs every request, including retry waits.
-func newHTTPClient(cfg Config) (*http.Client, error) {
+// settings from cfg, behind an attemptTransport. There is no client-wide
+// timeout: the caller's context governs every request, including waits, and
+// each attempt has its own answer deadline.
+func newHTTPClient(cfg Config, baseURL string, headers map[string]string, traffic *controller, answer time.Duration) (*http.Client, error) {
 	tlsCfg := &tls.Config{MinVersion: tls.VersionTLS12}
 	if cfg.CACertFile != "" {
 		pem, err := os.ReadFile(cfg.CACertFile)
@@ -62,9 +67,77 @@ func newHTTPClient(cfg Config) (*http.Client, error) {
 		return nil, fmt.Errorf("client key %q is set without a client certificate; set both or neither", cfg.ClientKey)
 	}
 
-	transport := cleanhttp.DefaultPooledTransport()
-	transport.TLSClientConfig = tlsCfg
-	return &http.Client{Transport: transport, CheckRedirect: checkRedirect}, nil
+	pooled := cleanhttp.DefaultPooledTransport()
+	pooled.TLSClientConfig = tlsCfg
+	private := append([]string(nil), authHeaders...)
+	for name := range headers {
+		private = append(private, name)
+	}
+	return &http.Client{
+		Transport:     &attemptTransport{base: pooled, traffic: traffic, answer: answer, baseURL: baseURL},
+		CheckRedirect: func(req *http.Request, via []*http.Request) error { return checkRedirect(req, via, private) },
+	}, nil
+}
+
+// attemptTransport sends one attempt: it waits for the controller's permission, bounds the attempt by the
+// answer timeout, reads the whole answer within that time, and reports the outcome to the controller.
+//
+// It deliberately has no CloseIdleConnections method. retryablehttp calls http.Client.CloseIdleConnections
+// whenever a request gives up, and the pool is shared by every request of the Client: one exhausted request
+// must not tear down the connections of all the others.
+type attemptTransport struct {
+	base    http.RoundTripper
+	traffic *controller
+	answer  time.Duration
+	baseURL string
+}
+
+// errTooLarge stops an answer bigger than any the API gives; it is not retried.
+var errTooLarge = fmt.Errorf("the answer is larger than %d MiB", maxResponseBody>>20)
+
+func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	probe, err := t.traffic.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if rc, _ := ctx.Value(callKey{}).(*call); rc != nil && req.Response == nil {
+		rc.startAttempt() // a redirect's next hop belongs to the same attempt
+	}
+	attemptCtx, cancel := context.WithTimeout(ctx, t.answer)
+	defer cancel()
+	resp, err := t.base.RoundTrip(req.WithContext(attemptCtx))
+	if err == nil {
+		var body []byte
+		body, err = io.ReadAll(io.LimitReader(resp.Body, maxResponseBody+1))
+		_ = resp.Body.Close()
+		switch {
+		case err != nil:
+			resp = nil
+		case len(body) > maxResponseBody:
+			resp, err = nil, errTooLarge
+		default:
+			resp.Body = io.NopCloser(bytes.NewReader(body))
+		}
+	}
+	if err != nil && errors.Is(attemptCtx.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
+		err = &NoAnswerError{BaseURL: t.baseURL, After: t.answer}
+	}
+	status, header := 0, http.Header(nil)
+	if resp != nil {
+		status, header = resp.StatusCode, resp.Header
+	}
+	what := req.Method + " " + strings.TrimPrefix(req.URL.EscapedPath(), apiPathOf(t.baseURL))
+	t.traffic.done(ctx, probe, ctx.Err() != nil, what, status, header, err)
+	return resp, err
+}
+
+// apiPathOf is the path part of the API root, which every request path starts with.
+func apiPathOf(baseURL string) string {
+	if u, err := url.Parse(baseURL); err == nil {
+		return u.EscapedPath()
+	}
+	return ""
 }
 
 // unwrapPathError drops the *fs.PathError wrapper, whose text repeats the
@@ -78,9 +151,10 @@ func unwrapPathError(err error) error {
 }
 
 // checkRedirect follows at most maxRedirects redirects and removes every
-// auth header once any hop leaves the original origin, so that a token is
-// never handed to another host, another port or plain HTTP.
-func checkRedirect(req *http.Request, via []*http.Request) error {
+// private header (the auth headers and the configured extra headers, which
+// often carry a proxy's secret) once any hop leaves the original origin, so
+// that they are never handed to another host, another port or plain HTTP.
+func checkRedirect(req *http.Request, via []*http.Request, private []string) error {
 	if len(via) > maxRedirects {
 		return errTooManyRedirects
 	}
@@ -90,7 +164,7 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 		trusted = trusted && sameOrigin(origin, hop.URL)
 	}
 	if !trusted {
-		for _, h := range authHeaders {
+		for _, h := range private {
 			req.Header.Del(h)
 		}
 	}
@@ -139,7 +213,7 @@ func retryableTransportError(err error) bool {
 		opErr            *net.OpError
 	)
 	switch {
-	case errors.Is(err, errTooManyRedirects),
+	case errors.Is(err, errTooManyRedirects), errors.Is(err, errTooLarge),
 		errors.As(err, &unknownAuthority),
 		errors.As(err, &hostname),
 		errors.As(err, &invalid),

@@ -44,16 +44,21 @@ func TestRedirectAuthHeaders(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := fastConfig(srv.URL)
 			cfg.AuthKind = tc.kind
+			// A configured header often carries a proxy's secret: it goes where the token goes, and no further.
+			cfg.Headers = map[string]string{"X-Proxy-Secret": "hush", "X-Team": "release"}
 			c := mustNew(t, cfg)
 			ctx := testContext(t)
 
 			if p, err := c.GetProject(ctx, "away"); err != nil || p.ID != 2 {
 				t.Fatalf("cross-origin redirect: %+v, %v", p, err)
 			}
-			for _, h := range authHeaders {
+			for _, h := range append([]string{"X-Proxy-Secret", "X-Team"}, authHeaders...) {
 				if v := otherLog.last(t).Header.Get(h); v != "" {
-					t.Errorf("the other origin received %s: %q", h, v)
+					t.Errorf("the other origin received %s", h)
 				}
+			}
+			if seen.last(t).Header.Get("X-Proxy-Secret") != "hush" {
+				t.Error("the configured GitLab did not receive the configured header")
 			}
 
 			if p, err := c.GetProject(ctx, "here"); err != nil || p.ID != 1 {
@@ -66,6 +71,9 @@ func TestRedirectAuthHeaders(t *testing.T) {
 			if got.Header.Get("PRIVATE-TOKEN")+got.Header.Get("JOB-TOKEN")+got.Header.Get("Authorization") == "" {
 				t.Error("the same-origin redirect lost the auth header")
 			}
+			if got.Header.Get("X-Proxy-Secret") != "hush" {
+				t.Error("the same-origin redirect lost the configured header")
+			}
 		})
 	}
 }
@@ -73,9 +81,10 @@ func TestRedirectAuthHeaders(t *testing.T) {
 func TestCheckRedirect(t *testing.T) {
 	req := func(raw string) *http.Request {
 		r, _ := http.NewRequest(http.MethodGet, raw, nil)
-		for _, h := range authHeaders {
+		for _, h := range append([]string{"X-Proxy-Secret"}, authHeaders...) {
 			r.Header.Set(h, testToken)
 		}
+		r.Header.Set("Accept", "application/json")
 		return r
 	}
 	tests := []struct {
@@ -102,13 +111,16 @@ func TestCheckRedirect(t *testing.T) {
 				via = append(via, req(v))
 			}
 			r := req(tc.to)
-			if err := checkRedirect(r, via); err != nil {
+			if err := checkRedirect(r, via, append([]string{"X-Proxy-Secret"}, authHeaders...)); err != nil {
 				t.Fatal(err)
 			}
-			for _, h := range authHeaders {
+			for _, h := range append([]string{"X-Proxy-Secret"}, authHeaders...) {
 				if kept := r.Header.Get(h) != ""; kept != tc.keep {
 					t.Errorf("%s kept = %v, want %v", h, kept, tc.keep)
 				}
+			}
+			if r.Header.Get("Accept") == "" {
+				t.Error("a header that is not private was removed")
 			}
 		})
 	}
