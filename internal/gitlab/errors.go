@@ -122,6 +122,31 @@ func IsProjectNotFound(err error) bool {
 	return false
 }
 
+// IsServiceFailure reports whether err says that GitLab as a whole could not serve the request: it is
+// unreachable, failing (502, 503, 504, no answer in time) or throttling (429, or a rate-limit wait past the
+// deadline). Such a failure says nothing about the request itself, so trying the same data another way (one
+// GET per link instead of a listing) would only fail again.
+func IsServiceFailure(err error) bool {
+	var (
+		down     *UnavailableError
+		wait     *WaitError
+		noAnswer *NoAnswerError
+		e        *Error
+	)
+	switch {
+	case errors.As(err, &down), errors.As(err, &wait), errors.As(err, &noAnswer):
+		return true
+	case errors.As(err, &e):
+		switch e.StatusCode {
+		case 0:
+			return e.Err != nil && retryableTransportError(e.Err)
+		case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+			return true
+		}
+	}
+	return false
+}
+
 // HasStatus reports whether err is an *Error with the given HTTP status.
 func HasStatus(err error, code int) bool {
 	var e *Error

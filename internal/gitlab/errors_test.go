@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseErrorBody(t *testing.T) {
@@ -131,6 +132,43 @@ func TestErrorPredicates(t *testing.T) {
 				t.Errorf("HasMessage = %v", got)
 			}
 		})
+	}
+}
+
+func TestIsServiceFailure(t *testing.T) {
+	down := &UnavailableError{BaseURL: "https://gitlab.example.com/api/v4", Attempts: 6}
+	tests := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{name: "outage", err: &Error{Err: down}, want: true},
+		{name: "wait past deadline", err: &Error{Err: &WaitError{Reason: "429"}}, want: true},
+		{name: "no answer", err: &Error{Err: &NoAnswerError{After: time.Second}}, want: true},
+		{name: "connection reset", err: &Error{Err: io.ErrUnexpectedEOF}, want: true},
+		{name: "429", err: &Error{StatusCode: 429}, want: true},
+		{name: "502", err: &Error{StatusCode: 502}, want: true},
+		{name: "503", err: &Error{StatusCode: 503}, want: true},
+		{name: "504", err: &Error{StatusCode: 504}, want: true},
+		// A failure of this request in particular: another way of asking may work.
+		{name: "500", err: &Error{StatusCode: 500}},
+		{name: "413 from a proxy", err: &Error{StatusCode: 413}},
+		{name: "400", err: &Error{StatusCode: 400}},
+		{name: "record 404", err: &Error{StatusCode: 404, Messages: []string{"404 Not found"}}},
+		{name: "too large", err: &Error{Err: errTooLarge}},
+		{name: "redirect loop", err: &Error{Err: errTooManyRedirects}},
+		{name: "not JSON", err: errors.New("GET /x: the 200 response is not the JSON the GitLab API returns")},
+		{name: "nil"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := IsServiceFailure(tc.err); got != tc.want {
+				t.Fatalf("IsServiceFailure(%v) = %v, want %v", tc.err, got, tc.want)
+			}
+		})
+	}
+	if !down.FirstReport() || down.FirstReport() {
+		t.Fatal("FirstReport must be true exactly once")
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -327,7 +328,14 @@ type UnavailableError struct {
 	Duration time.Duration
 	// LastRequest is the last failed attempt's method and path, and LastError what it got.
 	LastRequest, LastError string
+
+	reported atomic.Bool
 }
+
+// FirstReport returns true exactly once per outage: to the one caller that should explain it in full. Every
+// request that met the outage fails with the same *UnavailableError, and one long explanation followed by short
+// pointers to it reads better than a hundred copies.
+func (e *UnavailableError) FirstReport() bool { return e.reported.CompareAndSwap(false, true) }
 
 func (e *UnavailableError) Error() string {
 	return fmt.Sprintf("GitLab at %s is unreachable or failing: %d attempts over %s failed, the last one (%s) with %s",

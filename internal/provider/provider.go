@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -51,6 +52,8 @@ type providerModel struct {
 	ClientKey           types.String `tfsdk:"client_key"`
 	Headers             types.Map    `tfsdk:"headers"`
 	Retries             types.Int64  `tfsdk:"retries"`
+	RequestTimeout      types.String `tfsdk:"request_timeout"`
+	MaxRequestsPerMin   types.Int64  `tfsdk:"max_requests_per_minute"`
 	EarlyAuthCheck      types.Bool   `tfsdk:"early_auth_check"`
 	EnableAutoCISupport types.Bool   `tfsdk:"enable_auto_ci_support"`
 }
@@ -104,10 +107,25 @@ func (p *gitlabProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Optional:            true,
 			},
 			"retries": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a rate limit (429), a 502, 503 or 504, "+
-					"or a connection error. Defaults to `%d`.", defaultRetries),
+				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a 502, 503 or 504, a connection error "+
+					"or an attempt GitLab did not answer in time; also how many failed rounds in a row make the provider declare "+
+					"GitLab unavailable and fail every request at once. Defaults to `%d`, which rides out an outage of 15 to 30 seconds. "+
+					"Rate limits (429) are not counted: they are waited out for as long as the operation's timeout allows.", defaultRetries),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
+			},
+			"request_timeout": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("How long one attempt of a request may wait for GitLab's complete answer before it counts "+
+					"as lost and is retried, as a duration such as `\"45s\"` or `\"2m\"`. Defaults to `\"%s\"`.", gitlab.DefaultAnswerTimeout),
+				Optional:   true,
+				Validators: []validator.String{positiveDuration},
+			},
+			"max_requests_per_minute": schema.Int64Attribute{
+				MarkdownDescription: "Caps the requests this provider sends to GitLab, spaced evenly, for a token shared by many " +
+					"concurrent runs. Off by default: the provider follows GitLab's own rate-limit answers. GitLab.com allows " +
+					"2,000 authenticated API requests a minute per user; self-managed instances set their own limits.",
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(1, 1000000)},
 			},
 			"early_auth_check": schema.BoolAttribute{
 				MarkdownDescription: "Make one authenticated request when the provider is configured, so a bad token fails fast. " +
@@ -131,7 +149,8 @@ func (p *gitlabProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	for name, v := range map[string]interface{ IsUnknown() bool }{
 		"base_url": config.BaseURL, "token": config.Token, "cacert_file": config.CACertFile, "insecure": config.Insecure,
 		"client_cert": config.ClientCert, "client_key": config.ClientKey, "headers": config.Headers,
-		"retries": config.Retries, "early_auth_check": config.EarlyAuthCheck, "enable_auto_ci_support": config.EnableAutoCISupport,
+		"retries": config.Retries, "request_timeout": config.RequestTimeout, "max_requests_per_minute": config.MaxRequestsPerMin,
+		"early_auth_check": config.EarlyAuthCheck, "enable_auto_ci_support": config.EnableAutoCISupport,
 	} {
 		if v.IsUnknown() {
 			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown GitLab Provider Setting",
@@ -212,6 +231,7 @@ func clientConfig(config providerModel, version, terraformVersion string) (gitla
 	if !config.Retries.IsNull() {
 		retries = config.Retries.ValueInt64()
 	}
+	answerTimeout, _ := time.ParseDuration(config.RequestTimeout.ValueString()) // validated; null is 0, the default
 	userAgent := fmt.Sprintf("terraform-provider-gitlab/%s (+https://registry.terraform.io/providers/gitlab-release-links/gitlab) Terraform/%s",
 		version, terraformVersion)
 	return gitlab.Config{
@@ -223,9 +243,12 @@ func clientConfig(config providerModel, version, terraformVersion string) (gitla
 		Insecure:   config.Insecure.ValueBool(),
 		ClientCert: config.ClientCert.ValueString(),
 		ClientKey:  config.ClientKey.ValueString(),
-		Retries:    int(retries),
-		UserAgent:  userAgent,
-		Log:        tokenMaskingLogger(token),
+		Retries:              int(retries),
+		AnswerTimeout:        answerTimeout,
+		MaxRequestsPerMinute: int(config.MaxRequestsPerMin.ValueInt64()),
+		UserAgent:            userAgent,
+		Log:                  tokenMaskingLogger(token, tflog.Debug),
+		Progress:             tokenMaskingLogger(token, tflog.Info),
 	}, diags
 }
 
@@ -244,15 +267,15 @@ func tokenKind(token string) gitlab.AuthKind {
 	}
 }
 
-// tokenMaskingLogger sends the client's request log lines to tflog, with the token masked in case it ever
-// reaches a message or field.
-func tokenMaskingLogger(token string) func(ctx context.Context, msg string, fields map[string]any) {
+// tokenMaskingLogger sends the client's log lines to tflog at the level of logf, with the token masked in case it
+// ever reaches a message or field.
+func tokenMaskingLogger(token string, logf func(context.Context, string, ...map[string]any)) func(ctx context.Context, msg string, fields map[string]any) {
 	return func(ctx context.Context, msg string, fields map[string]any) {
 		if token != "" {
 			ctx = tflog.MaskMessageStrings(ctx, token)
 			ctx = tflog.MaskAllFieldValuesStrings(ctx, token)
 		}
-		tflog.Debug(ctx, msg, fields)
+		logf(ctx, msg, fields)
 	}
 }
 

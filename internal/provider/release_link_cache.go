@@ -14,8 +14,9 @@ var errLinkGone = errors.New("the link is no longer in the release")
 // linkCache serves the Reads of one Terraform walk from one listing per release: a plan over N links of a release
 // costs ceil(N/100) list requests instead of N GETs. The provider is configured anew for every walk, so a link
 // changed out of band between two walks is always seen. Concurrent Reads of one release share a single fetch,
-// every write to a release drops what was read for it, and a failed listing is not tried again in the walk:
-// its Reads fall back to a GET per link.
+// every write to a release drops what was read for it, and a failed listing is not tried again in the walk.
+// When it failed for a reason of its own (a proxy refusing a large page), its Reads fall back to a GET per link;
+// when GitLab is unreachable, failing or throttling, they fail with the listing's error.
 type linkCache struct {
 	client *gitlab.Client
 
@@ -57,11 +58,12 @@ func (c *linkCache) read(ctx context.Context, project, tag string, linkID int64)
 		}
 		// GitLab pages by created_at with offsets, so a link deleted while a long listing was read shifts
 		// the pages and can hide another one: confirm a miss before calling the link gone.
-	case gitlab.IsRecordNotFound(listing.err) || gitlab.IsProjectNotFound(listing.err):
+	case gitlab.IsRecordNotFound(listing.err) || gitlab.IsProjectNotFound(listing.err) || gitlab.IsServiceFailure(listing.err):
+		// GitLab down, failing or throttling would fail a GET per link just the same, only slower.
 		return nil, listing.err
 	}
-	// The listing failed for another reason (a timeout, a proxy refusing large pages), or missed the link:
-	// ask for this link alone.
+	// The listing failed for a reason of its own (a proxy refusing large pages), or missed the link: ask for
+	// this link alone.
 	link, err := c.client.GetReleaseLink(ctx, project, tag, linkID)
 	if gitlab.IsRecordNotFound(err) && listing.err == nil {
 		return nil, errLinkGone

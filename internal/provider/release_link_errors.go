@@ -12,7 +12,24 @@ import (
 // errorDetail turns a failed call into the detail of a diagnostic: what failed (a sentence naming the project,
 // tag and link), a blank line, what GitLab said, and what the user can do about it.
 func errorDetail(what string, project, tag string, err error) string {
+	var down *gitlab.UnavailableError
+	if errors.As(err, &down) {
+		return what + "\n\n" + outageDetail(down)
+	}
 	return fmt.Sprintf("%s\n\nGitLab said: %s\n\n%s", what, err, advice(project, tag, err))
+}
+
+// outageDetail explains an outage in full once per provider run; every other request that met it fails with
+// the same error, and their diagnostics point to that first one instead of repeating it.
+func outageDetail(down *gitlab.UnavailableError) string {
+	if !down.FirstReport() {
+		return fmt.Sprintf("GitLab at %s is unreachable or failing; see the first error about it for what was tried and "+
+			"what to check.", down.BaseURL)
+	}
+	return fmt.Sprintf("%s.\n\nThe provider stopped sending requests to this GitLab for the rest of this run instead of "+
+		"retrying each one on its own. Check that GitLab is up (its status page, or the server itself), that base_url "+
+		"is right, and the network path from this machine (VPN, proxy, firewall, DNS). Requests that did not reach "+
+		"GitLab changed nothing, and no resource left the state: run Terraform again once GitLab answers.", down)
 }
 
 // advice says what to check for an error from GitLab.
@@ -35,9 +52,17 @@ func advice(project, tag string, err error) string {
 	case gitlab.IsNotFound(err):
 		return "GitLab answered 404 for a route it should know, which usually means base_url does not point at the " +
 			"GitLab API (check the host and any path prefix such as /gitlab) or a proxy in between is answering."
+	case errors.As(err, new(*gitlab.WaitError)):
+		return "The provider waits for GitLab's rate limit (or for a failing GitLab) for as long as the operation's " +
+			"timeout allows, and this wait would have ended after it. Raise the value in the resource's timeouts block " +
+			"(the default is 10 minutes per operation), run Terraform with a lower -parallelism, set " +
+			"max_requests_per_minute when several runs share the token, or try again later."
+	case errors.As(err, new(*gitlab.NoAnswerError)):
+		return "GitLab accepted the connection but did not answer this request in time on any attempt, while it " +
+			"answered others. If GitLab is slow rather than stuck, raise the provider's request_timeout."
 	case gitlab.HasStatus(err, 429):
-		return "GitLab kept rate-limiting the requests. Run Terraform with a lower -parallelism, raise the provider's " +
-			"retries setting, or try again later."
+		return "GitLab kept rate-limiting the requests until the operation's deadline. Run Terraform with a lower " +
+			"-parallelism, set max_requests_per_minute when several runs share the token, or try again later."
 	case errors.Is(err, context.DeadlineExceeded):
 		return "The operation ran out of time. Raise the limit in the resource's timeouts block (the default is 10 " +
 			"minutes per operation), or check why GitLab answers slowly; running Terraform again is safe."

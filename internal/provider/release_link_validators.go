@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -72,6 +73,17 @@ func checkLinkURL(s string) string {
 		return fmt.Sprintf("has an invalid host name %q (GitLab: \"Hostname or IP address invalid\").", host)
 	}
 	return ""
+}
+
+// positiveDuration accepts a Go duration greater than zero, such as "45s" or "2m".
+var positiveDuration = stringCheck{
+	description: "must be a duration greater than zero, such as \"45s\" or \"2m\"",
+	check: func(s string) string {
+		if d, err := time.ParseDuration(s); err != nil || d <= 0 {
+			return fmt.Sprintf("must be a duration greater than zero, such as \"45s\" or \"2m\"; got %q.", s)
+		}
+		return ""
+	},
 }
 
 // assetPathFormat applies GitLab's filepath rules (gitlab-api.md §2b "Filepath format"): the regex
