@@ -33,7 +33,6 @@ const (
 	otherTag     = "v2"
 	exampleURL   = "https://example.com/app.dmg"
 	jsonType     = "application/json"
-	formType     = "application/x-www-form-urlencoded"
 	notFoundMsg  = `{"message":"404 Not found"}`
 	projectNF    = `{"message":"404 Project Not Found"}`
 	catchAllBody = `{"error":"404 Not Found"}`

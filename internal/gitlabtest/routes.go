@@ -120,13 +120,14 @@ func allows(template, method string) bool {
 	return false
 }
 
-// dispatch runs the handler for the matched route. It is called with the server lock held.
-func (c *call) dispatch(body []byte) *response {
+// dispatch runs the handler for the matched route; paramErr is parseParams' answer for a malformed body. It is
+// called with the server lock held.
+func (c *call) dispatch(paramErr *response) *response {
 	if c.rt.template == RouteUnmatched {
 		return catchAll()
 	}
-	if resp := c.parseParams(body); resp != nil {
-		return resp
+	if paramErr != nil {
+		return paramErr
 	}
 	method := c.rt.method
 	if method == http.MethodHead {

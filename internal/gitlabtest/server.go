@@ -128,6 +128,8 @@ type response struct {
 // ServeHTTP implements http.Handler: count, delay, maybe inject a fault, otherwise answer like GitLab.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rt := resolveRoute(r.Method, r.URL.EscapedPath())
+	body := readBody(r)
+	params, paramErr := parseParams(r, body)
 
 	s.mu.Lock()
 	s.counts[rt.countKey()]++
@@ -144,7 +146,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	resp := s.process(r, rt)
+	resp := s.process(r, rt, params, paramErr)
 	if faulted {
 		s.injectFault(w, fault)
 		return
@@ -152,16 +154,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	resp.write(w)
 }
 
-// process reads the request body outside the lock, then computes the answer under it.
-func (s *Server) process(r *http.Request, rt route) *response {
-	var body []byte
-	if r.Body != nil {
-		body, _ = io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
+// readBody reads the request body up to maxBodyBytes, outside any lock.
+func readBody(r *http.Request) []byte {
+	if r.Body == nil {
+		return nil
 	}
+	body, _ := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
+	return body
+}
+
+// process computes the answer under the lock.
+func (s *Server) process(r *http.Request, rt route, params map[string]any, paramErr *response) *response {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c := &call{s: s, st: s.st, r: r, rt: rt}
-	return c.dispatch(body)
+	c := &call{s: s, st: s.st, r: r, rt: rt, params: params}
+	return c.dispatch(paramErr)
 }
 
 func (resp *response) write(w http.ResponseWriter) {
