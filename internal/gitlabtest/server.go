@@ -34,7 +34,9 @@ type Server struct {
 	latency time.Duration
 	faults  faultState
 
-	userAgents []string // distinct, in arrival order (useragent.go)
+	userAgents   []string       // distinct, in arrival order (useragent.go)
+	tokenHeaders map[string]int // by way of presenting a token (headers.go)
+	headerSeen   map[string]int // by canonical header name, never values (headers.go)
 
 	baseURL  string
 	listener net.Listener
@@ -66,7 +68,9 @@ func NewServerOn(addr string) (*Server, error) {
 }
 
 func newUnstartedServer() *Server {
-	return &Server{st: newState(), counts: map[string]int{}}
+	s := &Server{st: newState()}
+	s.resetCountsLocked()
+	return s
 }
 
 // URL returns the GitLab root URL, for example "http://127.0.0.1:34567". The REST API is at URL()+"/api/v4".
@@ -110,11 +114,17 @@ func (s *Server) RequestCounts() map[string]int {
 	return out
 }
 
-// ResetRequestCounts sets all request counters to zero.
+// ResetRequestCounts sets all request counters to zero: RequestCounts, TokenHeaders and HeaderSeen.
 func (s *Server) ResetRequestCounts() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.resetCountsLocked()
+}
+
+func (s *Server) resetCountsLocked() {
 	s.counts = map[string]int{}
+	s.tokenHeaders = map[string]int{}
+	s.headerSeen = map[string]int{}
 }
 
 // response is a fully computed answer. Handlers build it under the lock; it is written to the network after the
@@ -134,6 +144,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.counts[rt.countKey()]++
 	s.recordUserAgentLocked(r.UserAgent())
+	s.recordHeadersLocked(r, params)
 	latency := s.latency
 	fault, faulted := s.pickFaultLocked(rt)
 	s.mu.Unlock()
