@@ -92,6 +92,7 @@ func TestFaults(t *testing.T) {
 		{gitlabtest.FaultCommitThenBadGateway, 502, true},
 		{gitlabtest.FaultDropConnection, 0, false},
 		{gitlabtest.FaultCommitThenDrop, 0, true},
+		{gitlabtest.FaultReset, 0, false},
 	}
 	for i, tc := range tests {
 		t.Run(strconv.Itoa(int(tc.kind)), func(t *testing.T) {

@@ -38,6 +38,10 @@ type Server struct {
 	tokenHeaders map[string]int // by way of presenting a token (headers.go)
 	headerSeen   map[string]int // by canonical header name, never values (headers.go)
 
+	outageUntil time.Time     // requests arriving before it are dropped (SetOutage)
+	closed      chan struct{} // closed by Close, releases FaultHang handlers
+	closeOnce   sync.Once
+
 	baseURL  string
 	listener net.Listener
 	httpSrv  *http.Server
@@ -68,7 +72,7 @@ func NewServerOn(addr string) (*Server, error) {
 }
 
 func newUnstartedServer() *Server {
-	s := &Server{st: newState()}
+	s := &Server{st: newState(), closed: make(chan struct{})}
 	s.resetCountsLocked()
 	return s
 }
@@ -76,8 +80,10 @@ func newUnstartedServer() *Server {
 // URL returns the GitLab root URL, for example "http://127.0.0.1:34567". The REST API is at URL()+"/api/v4".
 func (s *Server) URL() string { return s.baseURL }
 
-// Close stops the server and closes all of its connections.
+// Close stops the server and closes all of its connections. It returns promptly even while FaultHang holds
+// requests: those handlers are released and drop their connections.
 func (s *Server) Close() {
+	s.closeOnce.Do(func() { close(s.closed) })
 	if s.httpSrv != nil {
 		_ = s.httpSrv.Close()
 	}
@@ -135,7 +141,8 @@ type response struct {
 	body   []byte
 }
 
-// ServeHTTP implements http.Handler: count, delay, maybe inject a fault, otherwise answer like GitLab.
+// ServeHTTP implements http.Handler: count, drop during an outage, delay, maybe inject a fault, otherwise answer
+// like GitLab.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rt := resolveRoute(r.Method, r.URL.EscapedPath())
 	body := readBody(r)
@@ -146,20 +153,29 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.recordUserAgentLocked(r.UserAgent())
 	s.recordHeadersLocked(r, params)
 	latency := s.latency
-	fault, faulted := s.pickFaultLocked(rt)
+	down := time.Now().Before(s.outageUntil)
+	var fault Fault
+	var faulted bool
+	if !down {
+		fault, faulted = s.pickFaultLocked(rt)
+	}
 	s.mu.Unlock()
 
+	if down {
+		dropConnection(w, false)
+		return
+	}
 	if latency > 0 && !sleep(r.Context(), latency) {
 		return
 	}
 	if faulted && !fault.Kind.commits() {
-		s.injectFault(w, fault)
+		s.injectFault(w, r, fault)
 		return
 	}
 
 	resp := s.process(r, rt, params, paramErr)
 	if faulted {
-		s.injectFault(w, fault)
+		s.injectFault(w, r, fault)
 		return
 	}
 	resp.write(w)
