@@ -4,7 +4,6 @@ import (
 	"math/rand"
 	"net"
 	"net/http"
-	"strconv"
 	"time"
 )
 
@@ -131,23 +130,15 @@ func (s *Server) pickFaultLocked(rt route) (Fault, bool) {
 func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, f Fault) {
 	switch f.Kind {
 	case FaultRateLimit:
-		retry := f.RetryAfter
-		if retry <= 0 {
-			retry = 1
-		}
-		reset := time.Now().Add(time.Duration(retry) * time.Second)
+		retry := int64(max(f.RetryAfter, 1))
 		h := w.Header()
 		h.Set("Content-Type", "text/plain")
-		h.Set("Retry-After", strconv.Itoa(retry))
-		// Raw keys keep GitLab's spelling on the wire; HTTP header names are case-insensitive anyway.
-		h["RateLimit-Name"] = []string{"throttle_authenticated_api"}
-		h["RateLimit-Limit"] = []string{strconv.Itoa(rateLimitPerMinute)}
-		h["RateLimit-Observed"] = []string{strconv.Itoa(rateLimitPerMinute + 1)}
-		h["RateLimit-Remaining"] = []string{"0"}
-		h["RateLimit-Reset"] = []string{strconv.FormatInt(reset.Unix(), 10)}
-		h["RateLimit-ResetTime"] = []string{reset.UTC().Format(http.TimeFormat)}
+		rateHeaders{
+			name: "throttle_authenticated_api", limitPerMinute: rateLimitPerMinute, observed: rateLimitPerMinute + 1,
+			reset: time.Now().Unix() + retry, retryAfter: retry,
+		}.throttled(h)
 		w.WriteHeader(http.StatusTooManyRequests)
-		_, _ = w.Write([]byte("Retry later\n"))
+		_, _ = w.Write([]byte(retryLater))
 	case FaultBadGateway, FaultCommitThenBadGateway:
 		w.Header().Set("Content-Type", "text/plain")
 		w.WriteHeader(http.StatusBadGateway)

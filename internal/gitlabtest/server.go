@@ -34,6 +34,10 @@ type Server struct {
 	latency time.Duration
 	faults  faultState
 
+	rate      rateLimiter      // ratelimit.go
+	throttled int              // 429s from rate, for ThrottledRequests
+	clock     func() time.Time // the throttle's clock, guarded by mu; nil is time.Now (tests in the package set it)
+
 	userAgents   []string       // distinct, in arrival order (useragent.go)
 	tokenHeaders map[string]int // by way of presenting a token (headers.go)
 	headerSeen   map[string]int // by canonical header name, never values (headers.go)
@@ -131,6 +135,7 @@ func (s *Server) resetCountsLocked() {
 	s.counts = map[string]int{}
 	s.tokenHeaders = map[string]int{}
 	s.headerSeen = map[string]int{}
+	s.throttled = 0
 }
 
 // response is a fully computed answer. Handlers build it under the lock; it is written to the network after the
@@ -173,7 +178,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	resp := s.process(r, rt, params, paramErr)
+	resp := s.answer(r, rt, params, paramErr)
 	if faulted {
 		s.injectFault(w, r, fault)
 		return
@@ -188,6 +193,18 @@ func readBody(r *http.Request) []byte {
 	}
 	body, _ := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
 	return body
+}
+
+// answer is GitLab behind its proxy: Rack::Attack counts the request and may refuse it, otherwise the API
+// processes it.
+func (s *Server) answer(r *http.Request, rt route, params map[string]any, paramErr *response) *response {
+	verdict := s.throttle(r, params)
+	if verdict.throttled {
+		return verdict.refusal()
+	}
+	resp := s.process(r, rt, params, paramErr)
+	verdict.decorate(resp)
+	return resp
 }
 
 // process computes the answer under the lock.
