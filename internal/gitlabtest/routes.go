@@ -27,7 +27,7 @@ var routeMethods = map[string][]string{
 	RouteJob:      {http.MethodGet},
 	RouteProjects: {http.MethodPost},
 	RouteProject:  {http.MethodGet, http.MethodDelete},
-	RouteReleases: {http.MethodPost},
+	RouteReleases: {http.MethodGet, http.MethodPost},
 	RouteRelease:  {http.MethodGet, http.MethodDelete},
 	RouteLinks:    {http.MethodGet, http.MethodPost},
 	RouteLink:     {http.MethodGet, http.MethodPut, http.MethodDelete},
@@ -144,6 +144,8 @@ func (c *call) dispatch(paramErr *response) *response {
 		return c.getProject()
 	case RouteProject + " DELETE":
 		return c.deleteProject()
+	case RouteReleases + " GET":
+		return c.listReleases()
 	case RouteReleases + " POST":
 		return c.createRelease()
 	case RouteRelease + " GET":
