@@ -9,7 +9,7 @@ import (
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlabtest"
 )
 
-// TestGrapeValidation covers every row of gitlab-api.md §2a, plus the ordering rule that Grape validation runs
+// TestGrapeValidation covers every row of GITLAB.md §2a, plus the ordering rule that Grape validation runs
 // before the project, release and permission checks.
 func TestGrapeValidation(t *testing.T) {
 	f := newFixture(t)

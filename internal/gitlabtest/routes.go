@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// Route templates, as in gitlab-api.md §1 without the /api/v4 prefix. They are the keys of RequestCounts and the
+// Route templates, as in GITLAB.md §1 without the /api/v4 prefix. They are the keys of RequestCounts and the
 // values of Fault.Route.
 const (
 	RouteUser      = "/user"

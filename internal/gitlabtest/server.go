@@ -1,14 +1,18 @@
 // Package gitlabtest is an in-process emulator of the parts of the GitLab REST API that the provider and its test
 // harness use: release links, releases, projects, the current user and the current CI job.
 //
-// It is the stand-in for GitLab that the acceptance tests trust, so it follows /work/shared/gitlab-api.md case by
-// case: status codes, the three error body shapes ({"message": string}, {"message": [...]}, {"error": string}),
-// Grape parameter validation, model validation, authentication, permissions and pagination. It deliberately has
-// its own wire structs and never imports internal/gitlab, so a wrong JSON tag in the client is caught rather than
-// mirrored.
+// It is the stand-in for GitLab that the acceptance tests trust, so it follows GITLAB.md, the repository's own
+// reference of GitLab's behaviour in this directory, case by case: status codes, the three error body shapes
+// ({"message": string}, {"message": [...]}, {"error": string}), Grape parameter validation, model validation,
+// authentication, permissions, pagination and rate limiting. Section references in comments (§1.4, §6) are to
+// GITLAB.md, whose §9 lists what the emulator leaves out. It deliberately has its own wire structs and never
+// imports internal/gitlab, so a wrong JSON tag in the client is caught rather than mirrored.
 //
-// Tests seed it out of band (AddUser, AddToken, AddProject, AddRelease, AddLink, ...), talk to it over real HTTP
-// at URL()+"/api/v4", and can inject latency and faults (rate limits, 502s, dropped connections).
+// Tests seed it out of band (AddUser, AddToken, AddProject, AddRelease, AddLink, ...) and talk to it over real
+// HTTP at URL()+"/api/v4". They can add latency (SetLatency), throttle like GitLab's Rack::Attack (SetRateLimit),
+// inject faults (AddFaults, SetRandomFaults: 429s, 502s, dropped, reset and hung connections, commits whose answer
+// is lost) and outages (SetOutage), and observe what arrived: RequestCounts, TokenHeaders, HeaderSeen,
+// UserAgents, ThrottledRequests and FaultsInjected.
 package gitlabtest
 
 import (
@@ -104,8 +108,8 @@ func (s *Server) SetLatency(d time.Duration) {
 	s.latency = d
 }
 
-// RequestCount returns how many requests matched method and route, where route is a template as in gitlab-api.md
-// §1 without the /api/v4 prefix (see the Route constants), or RouteUnmatched.
+// RequestCount returns how many requests matched method and route, where route is a template as in GITLAB.md §1
+// without the /api/v4 prefix (see the Route constants), or RouteUnmatched.
 func (s *Server) RequestCount(method, route string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -113,7 +117,7 @@ func (s *Server) RequestCount(method, route string) int {
 }
 
 // RequestCounts returns a copy of all request counters, keyed "METHOD /route/template" ("METHOD *" for requests
-// that matched no route). Faulted requests are counted too.
+// that matched no route). Faulted, throttled and outage-dropped requests are counted too.
 func (s *Server) RequestCounts() map[string]int {
 	s.mu.Lock()
 	defer s.mu.Unlock()

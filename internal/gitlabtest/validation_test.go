@@ -11,7 +11,7 @@ import (
 
 func messages(msgs ...string) string { return string(mustJSON(map[string][]string{"message": msgs})) }
 
-// TestModelValidation covers every row of gitlab-api.md §2b: 400 {"message": [full messages]} in the order url,
+// TestModelValidation covers every row of GITLAB.md §2b: 400 {"message": [full messages]} in the order url,
 // name, filepath.
 func TestModelValidation(t *testing.T) {
 	f := newFixture(t)
