@@ -52,7 +52,7 @@ func TestGrapeValidation(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			got := f.do(tc.method, tc.path, tc.token, tc.body)
-			got.expect(t, http.StatusBadRequest, string(mustJSON(map[string]string{"error": tc.want})))
+			got.expect(t, http.StatusBadRequest, `{"error":`+jsonString(tc.want)+`}`)
 		})
 	}
 }
