@@ -17,7 +17,7 @@ func TestPathEncoding(t *testing.T) {
 	tests := []struct {
 		name        string
 		tag         string // stored tag
-		project     string // stored project
+		project     string // stored project full path
 		rawProject  string // as sent
 		rawTag      string // as sent
 		directAsset string // tag segment of direct_asset_url
@@ -44,8 +44,8 @@ func TestPathEncoding(t *testing.T) {
 			path := "/projects/" + tc.rawProject + "/releases/" + tc.rawTag + "/assets/links"
 			got := f.do("POST", path, devTok, `{"name":"n","url":"https://enc.example.com","direct_asset_path":"/bin/x"}`)
 			got.expect(t, 201, "")
-			full, _ := f.srv.LookupProject(tc.project)
-			want := f.srv.URL() + "/" + full.FullPath + "/-/releases/" + tc.directAsset + "/downloads/bin/x"
+			// GITLAB.md §1: <GitLab URL>/<project full path>/-/releases/<tag as a path segment>/downloads<filepath>.
+			want := f.srv.URL() + "/" + tc.project + "/-/releases/" + tc.directAsset + "/downloads/bin/x"
 			if l := got.link(t); l.DirectAssetURL != want {
 				t.Fatalf("direct_asset_url %q, want %q", l.DirectAssetURL, want)
 			}

@@ -2,8 +2,8 @@ package gitlabtest
 
 import (
 	"math/rand"
+	"net"
 	"net/http"
-	"strconv"
 	"time"
 )
 
@@ -23,6 +23,12 @@ const (
 	FaultDropConnection
 	// FaultCommitThenDrop processes and commits the request, then closes the connection without any response.
 	FaultCommitThenDrop
+	// FaultHang accepts the request and never answers: the handler holds it, unprocessed, until the client goes
+	// away or the server is closed, then drops the connection. It is for "nothing hangs" tests of client timeouts.
+	FaultHang
+	// FaultReset is FaultDropConnection with a TCP reset (RST, SetLinger(0)) instead of an orderly close, when the
+	// connection is a *net.TCPConn; otherwise it is a plain close. The request is not processed.
+	FaultReset
 )
 
 // commits reports whether the request is processed before the fault is injected.
@@ -63,8 +69,9 @@ func (s *Server) AddFaults(f ...Fault) {
 }
 
 // SetRandomFaults makes every request draw from a math/rand source seeded with seed: with the given probability
-// it fails with one of kinds (all kinds when none are given). A probability of 0 turns random faults off.
-// Queued one-shot faults take precedence.
+// it fails with one of kinds. Without kinds it uses the five original kinds, FaultRateLimit to FaultCommitThenDrop;
+// FaultHang and FaultReset are used only when listed, so seeded sequences stay as they were. A probability of 0
+// turns random faults off. Queued one-shot faults take precedence.
 func (s *Server) SetRandomFaults(seed int64, probability float64, kinds ...FaultKind) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -74,6 +81,16 @@ func (s *Server) SetRandomFaults(seed int64, probability float64, kinds ...Fault
 	s.faults.rng = rand.New(rand.NewSource(seed))
 	s.faults.prob = probability
 	s.faults.kinds = append([]FaultKind(nil), kinds...)
+}
+
+// SetOutage makes the server act as if GitLab were restarting: every request arriving before until has its
+// connection dropped, unanswered and unprocessed. After until, service is normal; a zero or past time ends an
+// outage at once. Dropped requests count in RequestCounts, TokenHeaders and HeaderSeen, not in FaultsInjected;
+// they take no queued fault, draw nothing from the random fault source and are not seen by the rate limiter.
+func (s *Server) SetOutage(until time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.outageUntil = until
 }
 
 // FaultsInjected returns how many requests have been faulted so far.
@@ -110,38 +127,47 @@ func (s *Server) pickFaultLocked(rt route) (Fault, bool) {
 }
 
 // injectFault writes (or withholds) the faulty answer.
-func (s *Server) injectFault(w http.ResponseWriter, f Fault) {
+func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, f Fault) {
 	switch f.Kind {
 	case FaultRateLimit:
-		retry := f.RetryAfter
-		if retry <= 0 {
-			retry = 1
-		}
-		reset := time.Now().Add(time.Duration(retry) * time.Second)
+		retry := int64(max(f.RetryAfter, 1))
 		h := w.Header()
 		h.Set("Content-Type", "text/plain")
-		h.Set("Retry-After", strconv.Itoa(retry))
-		// Raw keys keep GitLab's spelling on the wire; HTTP header names are case-insensitive anyway.
-		h["RateLimit-Name"] = []string{"throttle_authenticated_api"}
-		h["RateLimit-Limit"] = []string{strconv.Itoa(rateLimitPerMinute)}
-		h["RateLimit-Observed"] = []string{strconv.Itoa(rateLimitPerMinute + 1)}
-		h["RateLimit-Remaining"] = []string{"0"}
-		h["RateLimit-Reset"] = []string{strconv.FormatInt(reset.Unix(), 10)}
-		h["RateLimit-ResetTime"] = []string{reset.UTC().Format(http.TimeFormat)}
+		rateHeaders{
+			name: "throttle_authenticated_api", limitPerMinute: rateLimitPerMinute, observed: rateLimitPerMinute + 1,
+			reset: time.Now().Unix() + retry, retryAfter: retry,
+		}.throttled(h)
 		w.WriteHeader(http.StatusTooManyRequests)
-		_, _ = w.Write([]byte("Retry later\n"))
+		_, _ = w.Write([]byte(retryLater))
 	case FaultBadGateway, FaultCommitThenBadGateway:
 		w.Header().Set("Content-Type", "text/plain")
 		w.WriteHeader(http.StatusBadGateway)
 		_, _ = w.Write([]byte("502 Bad Gateway\n"))
 	case FaultDropConnection, FaultCommitThenDrop:
-		if hj, ok := w.(http.Hijacker); ok {
-			if conn, _, err := hj.Hijack(); err == nil {
-				_ = conn.Close()
-				return
-			}
+		dropConnection(w, false)
+	case FaultReset:
+		dropConnection(w, true)
+	case FaultHang:
+		select {
+		case <-r.Context().Done(): // the client went away, or http.Server.Close closed the connection
+		case <-s.closed:
 		}
-		// Not hijackable (HTTP/2, a recorder): abort the handler, which resets the stream or connection.
-		panic(http.ErrAbortHandler)
+		dropConnection(w, false)
 	}
+}
+
+// dropConnection closes the connection without an answer; with reset, a TCP connection is reset (SetLinger(0))
+// rather than closed in order.
+func dropConnection(w http.ResponseWriter, reset bool) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			if tcp, isTCP := conn.(*net.TCPConn); reset && isTCP {
+				_ = tcp.SetLinger(0)
+			}
+			_ = conn.Close()
+			return
+		}
+	}
+	// Not hijackable (HTTP/2, a recorder): abort the handler, which resets the stream or connection.
+	panic(http.ErrAbortHandler)
 }

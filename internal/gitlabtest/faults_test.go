@@ -92,6 +92,7 @@ func TestFaults(t *testing.T) {
 		{gitlabtest.FaultCommitThenBadGateway, 502, true},
 		{gitlabtest.FaultDropConnection, 0, false},
 		{gitlabtest.FaultCommitThenDrop, 0, true},
+		{gitlabtest.FaultReset, 0, false},
 	}
 	for i, tc := range tests {
 		t.Run(strconv.Itoa(int(tc.kind)), func(t *testing.T) {
@@ -125,8 +126,9 @@ func TestFaults(t *testing.T) {
 		got := f.do("GET", list, devTok, "")
 		got.expect(t, 429, "Retry later\n")
 		h := got.header
+		// GITLAB.md §6.1, with GitLab.com's 2000 requests per minute as the throttle that tripped.
 		if h.Get("Content-Type") != "text/plain" || h.Get("Retry-After") != "7" || h.Get("RateLimit-Name") != "throttle_authenticated_api" ||
-			h.Get("RateLimit-Limit") == "" || h.Get("RateLimit-Observed") == "" || h.Get("RateLimit-Remaining") != "0" {
+			h.Get("RateLimit-Limit") != "2000" || h.Get("RateLimit-Observed") != "2001" || h.Get("RateLimit-Remaining") != "0" {
 			t.Fatalf("headers %v", h)
 		}
 		reset, err := strconv.ParseInt(h.Get("RateLimit-Reset"), 10, 64)

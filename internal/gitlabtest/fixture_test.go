@@ -33,7 +33,6 @@ const (
 	otherTag     = "v2"
 	exampleURL   = "https://example.com/app.dmg"
 	jsonType     = "application/json"
-	formType     = "application/x-www-form-urlencoded"
 	notFoundMsg  = `{"message":"404 Not found"}`
 	projectNF    = `{"message":"404 Project Not Found"}`
 	catchAllBody = `{"error":"404 Not Found"}`
@@ -207,8 +206,20 @@ func (f *fixture) addLink(project, tag string, l gitlabtest.Link) gitlabtest.Lin
 	return out
 }
 
-// linkJSON is the exact wire form of a link, keys in GitLab's order.
+// linkJSON is the exact wire form of a link as GITLAB.md §1 gives it: five keys in this order, written out
+// literally rather than by the encoder the emulator itself uses.
 func linkJSON(id int64, name, url, direct, linkType string) string {
-	return `{"id":` + itoa(id) + `,"name":` + string(mustJSON(name)) + `,"url":` + string(mustJSON(url)) +
-		`,"direct_asset_url":` + string(mustJSON(direct)) + `,"link_type":"` + linkType + `"}`
+	return `{"id":` + itoa(id) + `,"name":` + jsonString(name) + `,"url":` + jsonString(url) +
+		`,"direct_asset_url":` + jsonString(direct) + `,"link_type":` + jsonString(linkType) + `}`
+}
+
+// jsonString quotes s for an expected body. It accepts only characters that JSON and GitLab leave unescaped, so
+// the expectation never depends on an encoder's escaping choices.
+func jsonString(s string) string {
+	for _, c := range s {
+		if c < 0x20 || c > 0x7e || strings.ContainsRune(`"\<>&`, c) {
+			panic("jsonString: " + strconv.Quote(s) + " needs escaping; write the expected JSON by hand")
+		}
+	}
+	return `"` + s + `"`
 }

@@ -61,10 +61,10 @@ func (c *call) declareLinkParams(g *grapeErrors, create bool) linkParams {
 	lp.directAssetPath = c.stringParam(g, "direct_asset_path", false)
 	lp.filepath = c.stringParam(g, "filepath", false)
 	lt := c.stringParam(g, "link_type", false)
-	// default: 'other' also applies on update, so a PUT without link_type resets it (§1.4 SUBTLE 1).
+	// default: 'other' also applies on update, so a PUT without link_type resets it (GITLAB.md §1.4 subtlety 1).
 	lp.linkType = c.valuesParam(g, "link_type", lt, linkTypes, "other")
 	if !create && !lp.name.present && !lp.url.present {
-		// at_least_one_of only checks key presence: name: null satisfies it (§1.4 SUBTLE 2).
+		// at_least_one_of only checks key presence: name: null satisfies it (GITLAB.md §1.4 subtlety 2).
 		g.add("name, url", "are missing, at least one parameter must be provided")
 	}
 	return lp
@@ -148,7 +148,7 @@ func (c *call) createLink() *response {
 	if resp != nil {
 		return resp
 	}
-	// The service checks create_release before the model validates (§1 step 5, §3c).
+	// The service checks create_release before the model validates (GITLAB.md §1 "Lookup order" step 5, §3c).
 	if !p.canWriteReleases(u) {
 		return forbidden()
 	}
@@ -214,7 +214,7 @@ func (c *call) linkItem(declare func(*grapeErrors)) (*project, *release, *link, 
 }
 
 // linkItemFor validates link_id and the route's own params, then finds the link within the release: a link of
-// another release is "404 Not found" like an unknown id (§1 step 4).
+// another release is "404 Not found" like an unknown id (GITLAB.md §1 "Lookup order" step 4).
 func (c *call) linkItemFor(declare func(*grapeErrors)) (*user, *project, *release, *link, *response) {
 	var g grapeErrors
 	id := c.linkIDParam(&g)

@@ -84,7 +84,8 @@ func TestUpdateSubtleties(t *testing.T) {
 		l := newLink()
 		got := f.do("PUT", linkPath(privatePath, defaultTag, l.ID), devTok, `{"name":"cleared","direct_asset_path":null}`)
 		got.expect(t, 200, "")
-		if got.link(t).DirectAssetURL != l.URL || stored(l.ID).Filepath != "" {
+		// GITLAB.md §1: without a path, direct_asset_url is the link's url.
+		if got.link(t).DirectAssetURL != "https://example.com/"+itoa(int64(n)) || stored(l.ID).Filepath != "" {
 			t.Fatalf("filepath not cleared: %s", got.body)
 		}
 	})
@@ -98,7 +99,7 @@ func TestUpdateSubtleties(t *testing.T) {
 	t.Run("omitting the path keeps it", func(t *testing.T) {
 		l := newLink()
 		f.do("PUT", linkPath(privatePath, defaultTag, l.ID), devTok, `{"name":"kept"}`).expect(t, 200, "")
-		if stored(l.ID).Filepath != l.Filepath {
+		if stored(l.ID).Filepath != "/bin/pkg"+itoa(int64(n)) {
 			t.Fatal("filepath changed")
 		}
 	})

@@ -18,6 +18,9 @@ const (
 type pageParams struct {
 	page    int64
 	perPage int64 // as sent (coerced); the pagination Link header repeats it verbatim
+	// defaulted are the route's other declared params with a default, as Grape leaves them in params: the value
+	// sent, or the default. The Link header repeats them, sent or not.
+	defaulted map[string]string
 }
 
 func (c *call) paginationParams(g *grapeErrors) pageParams {
@@ -71,7 +74,8 @@ func (c *call) paginate(pp pageParams, total int) pageWindow {
 
 // pageLinks builds the Link header in OffsetHeaderBuilder's order: prev, next, first, last. Each URL is the
 // request URL on GitLab's configured host with the query `params.merge(page:, per_page: params[:per_page])
-// .to_query`: every param including the route params id and tag_name, sorted, per_page as sent (§4).
+// .to_query`: every param including the route params id and tag_name and declared defaults, sorted, per_page as
+// sent (GITLAB.md §4).
 func (c *call) pageLinks(pp pageParams, w pageWindow) string {
 	href := func(page int64) string {
 		params := map[string]string{}
@@ -80,8 +84,13 @@ func (c *call) pageLinks(pp pageParams, w pageWindow) string {
 				params[k] = s
 			}
 		}
+		for k, v := range pp.defaulted {
+			params[k] = v
+		}
 		params["id"] = c.rt.project
-		params["tag_name"] = c.rt.tag
+		if c.rt.tag != "" {
+			params["tag_name"] = c.rt.tag
+		}
 		params["page"] = strconv.FormatInt(page, 10)
 		params["per_page"] = strconv.FormatInt(pp.perPage, 10)
 		pairs := make([]string, 0, len(params))

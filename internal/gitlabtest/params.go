@@ -7,7 +7,6 @@ import (
 	"io"
 	"math"
 	"mime"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -23,58 +22,53 @@ type call struct {
 	params map[string]any // query merged with the body (body wins), values as Grape sees them before coercion
 }
 
-// invalidBodyMessage is Grape's InvalidMessageBody text; GitLab passes it through as {"error": ...} (§1, exact text
-// UNCONFIRMED for GitLab's Grape version).
+// invalidBodyMessage is Grape's InvalidMessageBody text; GitLab passes it through as {"error": ...} (GITLAB.md §1,
+// exact text UNCONFIRMED for GitLab's Grape version).
 const invalidBodyMessage = "\nProblem:\n  message body does not match declared format\nResolution:\n  " +
 	"when specifying application/json as content-type, you must pass valid application/json in the request's 'body' "
 
-// parseParams merges query and body parameters like Rack and Grape do: JSON and form bodies are both accepted
-// (§1 "Request bodies"), the last of repeated keys wins, and malformed JSON is a 400.
-func (c *call) parseParams(body []byte) *response {
-	c.params = map[string]any{}
-	query, _ := url.ParseQuery(c.r.URL.RawQuery)
-	mergeValues(c.params, query)
+// parseParams merges query and JSON body parameters like Rack and Grape do: the last of repeated query keys wins,
+// body keys win over query keys, and malformed JSON is a 400 (the answer returned with the params).
+//
+// Real GitLab also reads application/x-www-form-urlencoded and multipart/form-data bodies (GITLAB.md §1 "Request
+// bodies"). The emulator does not model them: no client of ours sends them, so such a body is ignored and only
+// the query string counts. Other media types are ignored as well; Grape would answer 415 for types without a
+// parser, and which types GitLab registers is UNCONFIRMED.
+func parseParams(r *http.Request, body []byte) (map[string]any, *response) {
+	params := map[string]any{}
+	query, _ := url.ParseQuery(r.URL.RawQuery)
+	mergeValues(params, query)
 
-	switch c.rt.method {
+	switch r.Method {
 	case http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete:
 	default:
-		return nil
+		return params, nil
 	}
 	if len(body) == 0 {
-		return nil
+		return params, nil
 	}
-	mediaType, mtParams, _ := mime.ParseMediaType(c.r.Header.Get("Content-Type"))
-	switch mediaType {
+	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	// Without a Content-Type, Grape falls back to the API's default format, which is JSON in GitLab.
-	case "application/json", "":
-		dec := json.NewDecoder(bytes.NewReader(body))
-		dec.UseNumber()
-		var v any
-		if err := dec.Decode(&v); err != nil {
-			return errorResponse(http.StatusBadRequest, invalidBodyMessage)
-		}
-		if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-			return errorResponse(http.StatusBadRequest, invalidBodyMessage)
-		}
-		if m, ok := v.(map[string]any); ok {
-			for k, val := range m {
-				c.params[k] = val
-			}
-		} else {
-			c.params["_json"] = v // Grape keeps a non-object JSON body under _json
-		}
-	case "application/x-www-form-urlencoded":
-		form, _ := url.ParseQuery(string(body))
-		mergeValues(c.params, form)
-	case "multipart/form-data":
-		form, err := multipart.NewReader(bytes.NewReader(body), mtParams["boundary"]).ReadForm(maxBodyBytes)
-		if err == nil {
-			mergeValues(c.params, form.Value)
-		}
+	if mediaType != "application/json" && mediaType != "" {
+		return params, nil
 	}
-	// Other media types are ignored. Grape would answer 415 for types without a parser; which types GitLab
-	// registers is UNCONFIRMED, and no client of ours sends them.
-	return nil
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return params, errorResponse(http.StatusBadRequest, invalidBodyMessage)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return params, errorResponse(http.StatusBadRequest, invalidBodyMessage)
+	}
+	if m, ok := v.(map[string]any); ok {
+		for k, val := range m {
+			params[k] = val
+		}
+	} else {
+		params["_json"] = v // Grape keeps a non-object JSON body under _json
+	}
+	return params, nil
 }
 
 func mergeValues(dst map[string]any, src url.Values) {

@@ -7,69 +7,6 @@ import (
 	"time"
 )
 
-// releaseJSON is the subset of GitLab's Release entity the emulator can fill, in the entity's key order. commit,
-// commit_path, evidences and milestones are left out: the emulator has no commits, pipelines or milestones.
-type releaseJSON struct {
-	Name            string           `json:"name"`
-	TagName         string           `json:"tag_name"`
-	Description     *string          `json:"description"`
-	CreatedAt       string           `json:"created_at"`
-	ReleasedAt      string           `json:"released_at"`
-	Author          *userJSON        `json:"author,omitempty"`
-	UpcomingRelease bool             `json:"upcoming_release"`
-	TagPath         string           `json:"tag_path"`
-	Assets          assetsJSON       `json:"assets"`
-	Links           releaseLinksJSON `json:"_links"`
-}
-
-type assetsJSON struct {
-	Count   int          `json:"count"`
-	Sources []sourceJSON `json:"sources"`
-	Links   []linkJSON   `json:"links"`
-}
-
-type sourceJSON struct {
-	Format string `json:"format"`
-	URL    string `json:"url"`
-}
-
-type releaseLinksJSON struct {
-	Self    string `json:"self"`
-	EditURL string `json:"edit_url,omitempty"`
-}
-
-// archiveFormats are Gitlab::Workhorse::ARCHIVE_FORMATS, the four assets.sources of every release.
-var archiveFormats = []string{"zip", "tar.gz", "tar.bz2", "tar"}
-
-func (c *call) releaseJSON(p *project, r *release, u *user, links []*link) releaseJSON {
-	webURL := c.s.baseURL + "/" + p.fullPath()
-	out := releaseJSON{
-		Name: r.name, TagName: r.tag, Description: r.description,
-		CreatedAt: timeJSON(r.createdAt), ReleasedAt: timeJSON(r.releasedAt),
-		UpcomingRelease: r.releasedAt.Unix() > time.Now().Unix(),
-		TagPath:         "/" + p.fullPath() + "/-/tags/" + escapeSegment(r.tag),
-		Assets:          assetsJSON{Sources: []sourceJSON{}, Links: []linkJSON{}},
-		Links:           releaseLinksJSON{Self: webURL + "/-/releases/" + escapeSegment(r.tag)},
-	}
-	if r.author != nil {
-		out.Author = c.userJSON(r.author)
-	}
-	prefix := p.path + "-" + strings.ReplaceAll(r.tag, "/", "-")
-	for _, f := range archiveFormats {
-		out.Assets.Sources = append(out.Assets.Sources, sourceJSON{
-			Format: f, URL: webURL + "/-/archive/" + r.tag + "/" + prefix + "." + f,
-		})
-	}
-	for _, l := range links {
-		out.Assets.Links = append(out.Assets.Links, c.s.linkJSON(p, r, l))
-	}
-	out.Assets.Count = len(out.Assets.Sources) + len(out.Assets.Links) // Release#assets_count
-	if p.canWriteReleases(u) {
-		out.Links.EditURL = out.Links.Self + "/edit"
-	}
-	return out
-}
-
 // releaseProject is the Releases API's `before { authorize_read_releases! }`. It runs before Grape validation,
 // so an unknown project is a 404 even when params are invalid.
 func (c *call) releaseProject() (*user, *project, *response) {

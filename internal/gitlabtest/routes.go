@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// Route templates, as in gitlab-api.md §1 without the /api/v4 prefix. They are the keys of RequestCounts and the
+// Route templates, as in GITLAB.md §1 without the /api/v4 prefix. They are the keys of RequestCounts and the
 // values of Fault.Route.
 const (
 	RouteUser      = "/user"
@@ -27,7 +27,7 @@ var routeMethods = map[string][]string{
 	RouteJob:      {http.MethodGet},
 	RouteProjects: {http.MethodPost},
 	RouteProject:  {http.MethodGet, http.MethodDelete},
-	RouteReleases: {http.MethodPost},
+	RouteReleases: {http.MethodGet, http.MethodPost},
 	RouteRelease:  {http.MethodGet, http.MethodDelete},
 	RouteLinks:    {http.MethodGet, http.MethodPost},
 	RouteLink:     {http.MethodGet, http.MethodPut, http.MethodDelete},
@@ -120,13 +120,14 @@ func allows(template, method string) bool {
 	return false
 }
 
-// dispatch runs the handler for the matched route. It is called with the server lock held.
-func (c *call) dispatch(body []byte) *response {
+// dispatch runs the handler for the matched route; paramErr is parseParams' answer for a malformed body. It is
+// called with the server lock held.
+func (c *call) dispatch(paramErr *response) *response {
 	if c.rt.template == RouteUnmatched {
 		return catchAll()
 	}
-	if resp := c.parseParams(body); resp != nil {
-		return resp
+	if paramErr != nil {
+		return paramErr
 	}
 	method := c.rt.method
 	if method == http.MethodHead {
@@ -143,6 +144,8 @@ func (c *call) dispatch(body []byte) *response {
 		return c.getProject()
 	case RouteProject + " DELETE":
 		return c.deleteProject()
+	case RouteReleases + " GET":
+		return c.listReleases()
 	case RouteReleases + " POST":
 		return c.createRelease()
 	case RouteRelease + " GET":

@@ -1,14 +1,18 @@
 // Package gitlabtest is an in-process emulator of the parts of the GitLab REST API that the provider and its test
 // harness use: release links, releases, projects, the current user and the current CI job.
 //
-// It is the stand-in for GitLab that the acceptance tests trust, so it follows /work/shared/gitlab-api.md case by
-// case: status codes, the three error body shapes ({"message": string}, {"message": [...]}, {"error": string}),
-// Grape parameter validation, model validation, authentication, permissions and pagination. It deliberately has
-// its own wire structs and never imports internal/gitlab, so a wrong JSON tag in the client is caught rather than
-// mirrored.
+// It is the stand-in for GitLab that the acceptance tests trust, so it follows GITLAB.md, the repository's own
+// reference of GitLab's behaviour in this directory, case by case: status codes, the three error body shapes
+// ({"message": string}, {"message": [...]}, {"error": string}), Grape parameter validation, model validation,
+// authentication, permissions, pagination and rate limiting. Section references in comments (§1.4, §6) are to
+// GITLAB.md, whose §9 lists what the emulator leaves out. It deliberately has its own wire structs and never
+// imports internal/gitlab, so a wrong JSON tag in the client is caught rather than mirrored.
 //
-// Tests seed it out of band (AddUser, AddToken, AddProject, AddRelease, AddLink, ...), talk to it over real HTTP
-// at URL()+"/api/v4", and can inject latency and faults (rate limits, 502s, dropped connections).
+// Tests seed it out of band (AddUser, AddToken, AddProject, AddRelease, AddLink, ...) and talk to it over real
+// HTTP at URL()+"/api/v4". They can add latency (SetLatency), throttle like GitLab's Rack::Attack (SetRateLimit),
+// inject faults (AddFaults, SetRandomFaults: 429s, 502s, dropped, reset and hung connections, commits whose answer
+// is lost) and outages (SetOutage), and observe what arrived: RequestCounts, TokenHeaders, HeaderSeen,
+// UserAgents, ThrottledRequests and FaultsInjected.
 package gitlabtest
 
 import (
@@ -34,7 +38,17 @@ type Server struct {
 	latency time.Duration
 	faults  faultState
 
-	userAgents []string // distinct, in arrival order (useragent.go)
+	rate      rateLimiter      // ratelimit.go
+	throttled int              // 429s from rate, for ThrottledRequests
+	clock     func() time.Time // the throttle's clock, guarded by mu; nil is time.Now (tests in the package set it)
+
+	userAgents   []string       // distinct, in arrival order (useragent.go)
+	tokenHeaders map[string]int // by way of presenting a token (headers.go)
+	headerSeen   map[string]int // by canonical header name, never values (headers.go)
+
+	outageUntil time.Time     // requests arriving before it are dropped (SetOutage)
+	closed      chan struct{} // closed by Close, releases FaultHang handlers
+	closeOnce   sync.Once
 
 	baseURL  string
 	listener net.Listener
@@ -66,14 +80,18 @@ func NewServerOn(addr string) (*Server, error) {
 }
 
 func newUnstartedServer() *Server {
-	return &Server{st: newState(), counts: map[string]int{}}
+	s := &Server{st: newState(), closed: make(chan struct{})}
+	s.resetCountsLocked()
+	return s
 }
 
 // URL returns the GitLab root URL, for example "http://127.0.0.1:34567". The REST API is at URL()+"/api/v4".
 func (s *Server) URL() string { return s.baseURL }
 
-// Close stops the server and closes all of its connections.
+// Close stops the server and closes all of its connections. It returns promptly even while FaultHang holds
+// requests: those handlers are released and drop their connections.
 func (s *Server) Close() {
+	s.closeOnce.Do(func() { close(s.closed) })
 	if s.httpSrv != nil {
 		_ = s.httpSrv.Close()
 	}
@@ -90,8 +108,8 @@ func (s *Server) SetLatency(d time.Duration) {
 	s.latency = d
 }
 
-// RequestCount returns how many requests matched method and route, where route is a template as in gitlab-api.md
-// §1 without the /api/v4 prefix (see the Route constants), or RouteUnmatched.
+// RequestCount returns how many requests matched method and route, where route is a template as in GITLAB.md §1
+// without the /api/v4 prefix (see the Route constants), or RouteUnmatched.
 func (s *Server) RequestCount(method, route string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -99,7 +117,7 @@ func (s *Server) RequestCount(method, route string) int {
 }
 
 // RequestCounts returns a copy of all request counters, keyed "METHOD /route/template" ("METHOD *" for requests
-// that matched no route). Faulted requests are counted too.
+// that matched no route). Faulted, throttled and outage-dropped requests are counted too.
 func (s *Server) RequestCounts() map[string]int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -110,11 +128,18 @@ func (s *Server) RequestCounts() map[string]int {
 	return out
 }
 
-// ResetRequestCounts sets all request counters to zero.
+// ResetRequestCounts sets all request counters to zero: RequestCounts, TokenHeaders and HeaderSeen.
 func (s *Server) ResetRequestCounts() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.resetCountsLocked()
+}
+
+func (s *Server) resetCountsLocked() {
 	s.counts = map[string]int{}
+	s.tokenHeaders = map[string]int{}
+	s.headerSeen = map[string]int{}
+	s.throttled = 0
 }
 
 // response is a fully computed answer. Handlers build it under the lock; it is written to the network after the
@@ -125,43 +150,73 @@ type response struct {
 	body   []byte
 }
 
-// ServeHTTP implements http.Handler: count, delay, maybe inject a fault, otherwise answer like GitLab.
+// ServeHTTP implements http.Handler: count, drop during an outage, delay, maybe inject a fault, otherwise answer
+// like GitLab.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rt := resolveRoute(r.Method, r.URL.EscapedPath())
+	body := readBody(r)
+	params, paramErr := parseParams(r, body)
 
 	s.mu.Lock()
 	s.counts[rt.countKey()]++
 	s.recordUserAgentLocked(r.UserAgent())
+	s.recordHeadersLocked(r, params)
 	latency := s.latency
-	fault, faulted := s.pickFaultLocked(rt)
+	down := time.Now().Before(s.outageUntil)
+	var fault Fault
+	var faulted bool
+	if !down {
+		fault, faulted = s.pickFaultLocked(rt)
+	}
 	s.mu.Unlock()
 
+	if down {
+		dropConnection(w, false)
+		return
+	}
 	if latency > 0 && !sleep(r.Context(), latency) {
 		return
 	}
 	if faulted && !fault.Kind.commits() {
-		s.injectFault(w, fault)
+		s.injectFault(w, r, fault)
 		return
 	}
 
-	resp := s.process(r, rt)
+	resp := s.answer(r, rt, params, paramErr)
 	if faulted {
-		s.injectFault(w, fault)
+		s.injectFault(w, r, fault)
 		return
 	}
 	resp.write(w)
 }
 
-// process reads the request body outside the lock, then computes the answer under it.
-func (s *Server) process(r *http.Request, rt route) *response {
-	var body []byte
-	if r.Body != nil {
-		body, _ = io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
+// readBody reads the request body up to maxBodyBytes, outside any lock.
+func readBody(r *http.Request) []byte {
+	if r.Body == nil {
+		return nil
 	}
+	body, _ := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
+	return body
+}
+
+// answer is GitLab behind its proxy: Rack::Attack counts the request and may refuse it, otherwise the API
+// processes it.
+func (s *Server) answer(r *http.Request, rt route, params map[string]any, paramErr *response) *response {
+	verdict := s.throttle(r, params)
+	if verdict.throttled {
+		return verdict.refusal()
+	}
+	resp := s.process(r, rt, params, paramErr)
+	verdict.decorate(resp)
+	return resp
+}
+
+// process computes the answer under the lock.
+func (s *Server) process(r *http.Request, rt route, params map[string]any, paramErr *response) *response {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c := &call{s: s, st: s.st, r: r, rt: rt}
-	return c.dispatch(body)
+	c := &call{s: s, st: s.st, r: r, rt: rt, params: params}
+	return c.dispatch(paramErr)
 }
 
 func (resp *response) write(w http.ResponseWriter) {

@@ -62,6 +62,7 @@ type project struct {
 func (p *project) fullPath() string { return p.ns.fullPath + "/" + p.path }
 
 type release struct {
+	id          int64
 	tag         string
 	name        string
 	description *string
@@ -175,7 +176,7 @@ func (st *state) newProject(ns *namespace, path, name, visibility string) *proje
 // newRelease stores a release for an existing tag.
 func (st *state) newRelease(p *project, tag string, author *user) *release {
 	now := st.now()
-	r := &release{tag: tag, name: tag, createdAt: now, releasedAt: now, author: author}
+	r := &release{id: st.nextID("releases"), tag: tag, name: tag, createdAt: now, releasedAt: now, author: author}
 	p.releases[tag] = r
 	return r
 }

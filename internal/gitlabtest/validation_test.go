@@ -9,9 +9,16 @@ import (
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlabtest"
 )
 
-func messages(msgs ...string) string { return string(mustJSON(map[string][]string{"message": msgs})) }
+// messages is the body of a model validation error, {"message": [full messages]} (GITLAB.md §2b).
+func messages(msgs ...string) string {
+	quoted := make([]string, len(msgs))
+	for i, m := range msgs {
+		quoted[i] = jsonString(m)
+	}
+	return `{"message":[` + strings.Join(quoted, ",") + `]}`
+}
 
-// TestModelValidation covers every row of gitlab-api.md §2b: 400 {"message": [full messages]} in the order url,
+// TestModelValidation covers every row of GITLAB.md §2b: 400 {"message": [full messages]} in the order url,
 // name, filepath.
 func TestModelValidation(t *testing.T) {
 	f := newFixture(t)
@@ -66,7 +73,8 @@ func TestModelValidation(t *testing.T) {
 	t.Run("url is stored stripped", func(t *testing.T) {
 		got := f.do("POST", list, devTok, `{"name":"strip","url":"  https://strip.example.com/x \n"}`)
 		got.expect(t, 201, "")
-		if l := got.link(t); l.URL != "https://strip.example.com/x" || l.DirectAssetURL != l.URL {
+		// GITLAB.md §2b: the stripped URL is stored; §1: without a path, direct_asset_url is the url.
+		if l := got.link(t); l.URL != "https://strip.example.com/x" || l.DirectAssetURL != "https://strip.example.com/x" {
 			t.Fatalf("got %+v", l)
 		}
 	})

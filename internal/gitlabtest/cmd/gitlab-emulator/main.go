@@ -3,6 +3,19 @@
 //
 // The first line of stdout is the GitLab root URL (the API is at <url>/api/v4); the following lines give the
 // token, project and tag. It serves until SIGINT or SIGTERM.
+//
+// Flags:
+//
+//	-listen addr         address to listen on (default 127.0.0.1:0, a random port)
+//	-token value         personal access token of the demo user (default: random)
+//	-rate-limit n        throttle each user (each IP when unauthenticated) to n requests per window; 0 is off
+//	-rate-window d       the throttle's fixed window, a Go duration such as 60s or 500ms (default 60s)
+//	-rate-headers mode   on429 (GitLab's default: RateLimit-* and Retry-After on 429s only), bare (a 429 with no
+//	                     such headers) or always (RateLimit-* on every answer)
+//
+// `make emulator` passes LISTEN, TOKEN, RATE_LIMIT, RATE_WINDOW and RATE_HEADERS through, for example
+// `make emulator RATE_LIMIT=60 RATE_WINDOW=20s RATE_HEADERS=bare`. See internal/gitlabtest/GITLAB.md §6 for
+// how GitLab throttles.
 package main
 
 import (
@@ -14,6 +27,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlabtest"
 )
@@ -27,7 +41,20 @@ const (
 func main() {
 	listen := flag.String("listen", "127.0.0.1:0", "address to listen on")
 	token := flag.String("token", "", "personal access token for user "+demoUser+" (default: random)")
+	rateLimit := flag.Int("rate-limit", 0, "requests per window for each user or IP; 0 turns the throttle off")
+	rateWindow := flag.Duration("rate-window", time.Minute, "the throttle's fixed window")
+	rateHeaders := flag.String("rate-headers", "on429", "where the throttle sends RateLimit-* headers: on429, bare or always")
 	flag.Parse()
+
+	mode, ok := rateModes[*rateHeaders]
+	switch {
+	case !ok:
+		log.Fatalf("-rate-headers: %q is not one of on429, bare, always", *rateHeaders)
+	case *rateLimit < 0:
+		log.Fatalf("-rate-limit: %d is negative", *rateLimit)
+	case *rateLimit > 0 && *rateWindow <= 0:
+		log.Fatalf("-rate-window: %v is not positive", *rateWindow)
+	}
 
 	if *token == "" {
 		*token = randomToken()
@@ -37,6 +64,7 @@ func main() {
 		log.Fatal(err)
 	}
 	defer srv.Close()
+	srv.SetRateLimit(*rateLimit, *rateWindow, mode)
 
 	srv.AddToken(demoUser, *token, gitlabtest.TokenOptions{Kind: gitlabtest.PersonalAccessToken, Scopes: []string{"api"}})
 	srv.AddProject(demoProject, false)
@@ -55,6 +83,12 @@ func main() {
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
 	<-stop
+}
+
+var rateModes = map[string]gitlabtest.RateLimitMode{
+	"on429":  gitlabtest.RateLimitHeadersOn429,
+	"bare":   gitlabtest.RateLimitBare429,
+	"always": gitlabtest.RateLimitHeadersAlways,
 }
 
 func randomToken() string {
