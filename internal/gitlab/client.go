@@ -6,7 +6,8 @@
 // project paths and tags as single path segments, retries rate limits and
 // gateway errors (see retry.go), and turns every failure into an *Error that
 // carries GitLab's own message. The behaviour it relies on is described in
-// gitlab-api.md, cited by section in comments.
+// the project's GitLab reference, internal/gitlabtest/GITLAB.md, cited as
+// "GITLAB.md §n" in comments.
 package gitlab
 
 import (
@@ -38,7 +39,7 @@ const (
 	AuthJobToken
 	// AuthAuto is for a token of unknown kind: it is sent as PRIVATE-TOKEN, which every personal, project and group
 	// access token works with; after a 401 the client sends it as "Authorization: Bearer" from then on, which
-	// GitLab accepts for OAuth tokens too (gitlab-api.md §3b). The 401 costs one request, once.
+	// GitLab accepts for OAuth tokens too (GITLAB.md §3b). The 401 costs one request, once.
 	AuthAuto
 )
 

@@ -86,7 +86,7 @@ func IsNotFound(err error) bool {
 }
 
 // IsRecordNotFound reports whether err is GitLab's 404 for a release or a link that does not exist: the body
-// "404 Not found", lowercase f, from a RecordNotFound (gitlab-api.md §3a), or a "404 <Record> Not Found" that
+// "404 Not found", lowercase f, from a RecordNotFound (GITLAB.md §3a), or a "404 <Record> Not Found" that
 // names a record other than the project. Unlike IsNotFound it is false for the route catch-all's
 // {"error":"404 Not Found"}, for HTML 404 pages from a proxy or a wrong base URL, and for a missing project: those
 // say nothing about whether a link still exists.
@@ -107,7 +107,7 @@ func IsRecordNotFound(err error) bool {
 }
 
 // IsProjectNotFound reports whether err is GitLab's 404 for a project that
-// does not exist or that the token cannot see (gitlab-api.md §3a), as opposed
+// does not exist or that the token cannot see (GITLAB.md §3a), as opposed
 // to a missing release or link, whose 404 says "404 Not found".
 func IsProjectNotFound(err error) bool {
 	var e *Error
@@ -187,7 +187,7 @@ func parseErrorBody(body []byte) []string {
 	}
 	if len(msgs) == 0 {
 		// Not a shape we know, or plain text such as Rack::Attack's
-		// "Retry later\n" on 429 (gitlab-api.md §6).
+		// "Retry later\n" on 429 (GITLAB.md §6).
 		msgs = []string{string(body)}
 	}
 	out := make([]string, 0, len(msgs))

@@ -60,7 +60,7 @@ func unwrapURLError(err error) error {
 //
 // GitLab routes :id and :tag_name with [^/]+ and decodes escapes inside a
 // segment, so a raw '/' in a project path or tag falls through to the
-// catch-all 404 (gitlab-api.md §1 "Route shape", §3d). '.' is encoded as %2E
+// catch-all 404 (GITLAB.md §1 "Route shape", §3d). '.' is encoded as %2E
 // like go-gitlab does, which also keeps a tag named "." or ".." from being
 // normalised away as a dot segment by proxies or by Go itself.
 func escapeSegment(s string) string {
@@ -87,7 +87,7 @@ func isUnreserved(ch byte) bool {
 
 // requireSegment rejects an empty project or tag before anything is sent:
 // the path would contain "//", which GitLab answers with its catch-all 404
-// (gitlab-api.md §3a) and which would then read as "not found".
+// (GITLAB.md §3a) and which would then read as "not found".
 func requireSegment(what, value string) error {
 	if value == "" {
 		return fmt.Errorf("the %s must not be empty", what)

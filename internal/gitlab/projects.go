@@ -19,7 +19,7 @@ type Project struct {
 }
 
 // CreateProjectOptions is the body of a project create call; empty fields
-// are omitted so that GitLab's defaults apply (gitlab-api.md §7c).
+// are omitted so that GitLab's defaults apply (GITLAB.md §7c).
 type CreateProjectOptions struct {
 	Name string `json:"name,omitempty"`
 	Path string `json:"path,omitempty"`
@@ -57,7 +57,7 @@ func (c *Client) CreateProject(ctx context.Context, opts CreateProjectOptions) (
 
 // DeleteProject asks GitLab to delete a project. GitLab answers 202 and
 // deletes asynchronously; depending on version and tier the project may stay
-// readable, marked for deletion, for a while (gitlab-api.md §7c).
+// readable, marked for deletion, for a while (GITLAB.md §7c).
 func (c *Client) DeleteProject(ctx context.Context, project string) error {
 	if err := requireSegment("project", project); err != nil {
 		return err

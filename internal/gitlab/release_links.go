@@ -14,7 +14,7 @@ import (
 // a page it allows 100,000 links, far beyond any real release.
 const maxLinkPages = 1000
 
-// ReleaseLink is a release asset link as GitLab returns it (gitlab-api.md
+// ReleaseLink is a release asset link as GitLab returns it (GITLAB.md
 // §1 "Response JSON for a link"). GitLab does not return the link's
 // direct_asset_path; it is folded into DirectAssetURL.
 type ReleaseLink struct {
@@ -35,8 +35,8 @@ type CreateReleaseLinkOptions struct {
 }
 
 // UpdateReleaseLinkOptions is what an update call sends. Every field is
-// always sent: GitLab resets an omitted link_type to "other" (gitlab-api.md
-// §1.4 SUBTLE 1), and JSON null is the only way to clear a direct asset path
+// always sent: GitLab resets an omitted link_type to "other" (GITLAB.md
+// §1.4 Subtlety 1), and JSON null is the only way to clear a direct asset path
 // ("" is rejected as an invalid format), so a nil DirectAssetPath is sent as
 // null.
 type UpdateReleaseLinkOptions struct {
@@ -46,7 +46,7 @@ type UpdateReleaseLinkOptions struct {
 
 // The path is sent under both of its names: GitLab 12.9 to 15.8 only know filepath and ignore
 // direct_asset_path, so the link would be made without its path there; newer GitLab takes direct_asset_path
-// when both are present (gitlab-api.md §1.2), and JSON null under both names still clears it.
+// when both are present (GITLAB.md §1.2), and JSON null under both names still clears it.
 type (
 	createBody struct {
 		Name     string  `json:"name"`
@@ -75,7 +75,7 @@ func (o UpdateReleaseLinkOptions) MarshalJSON() ([]byte, error) {
 }
 
 // ListReleaseLinks returns every link of the release for tag, following
-// X-Next-Page across pages of 100 (gitlab-api.md §4).
+// X-Next-Page across pages of 100 (GITLAB.md §4).
 func (c *Client) ListReleaseLinks(ctx context.Context, project, tag string) ([]ReleaseLink, error) {
 	if err := requireProjectAndTag(project, tag); err != nil {
 		return nil, err
@@ -106,7 +106,7 @@ func (c *Client) ListReleaseLinks(ctx context.Context, project, tag string) ([]R
 }
 
 // nextPage returns the page after page, or 0 when page was the last. GitLab sends X-Next-Page on every page,
-// empty on the last one (gitlab-api.md §4). A proxy that strips it must not cut the listing short, since a link
+// empty on the last one (GITLAB.md §4). A proxy that strips it must not cut the listing short, since a link
 // missing from it would read as deleted: without the header, Link's rel="next" decides, and without that too, a
 // full page is followed by a look at the next one.
 func nextPage(header http.Header, page, got int) (int, error) {
@@ -144,7 +144,7 @@ func nextPage(header http.Header, page, got int) (int, error) {
 }
 
 // GetReleaseLink returns one link. A link that belongs to another release
-// is a 404, like a missing one (gitlab-api.md §1 "Lookup order").
+// is a 404, like a missing one (GITLAB.md §1 "Lookup order").
 func (c *Client) GetReleaseLink(ctx context.Context, project, tag string, id int64) (*ReleaseLink, error) {
 	if err := requireProjectAndTag(project, tag); err != nil {
 		return nil, err

@@ -29,7 +29,7 @@ type CreateReleaseOptions struct {
 }
 
 // CreateRelease creates a release, and its tag from Ref when the tag does not
-// exist. An existing release for the tag is a 409 (gitlab-api.md §7a).
+// exist. An existing release for the tag is a 409 (GITLAB.md §7a).
 func (c *Client) CreateRelease(ctx context.Context, project string, opts CreateReleaseOptions) (*Release, error) {
 	if err := requireSegment("project", project); err != nil {
 		return nil, err
@@ -55,7 +55,7 @@ func (c *Client) GetRelease(ctx context.Context, project, tag string) (*Release,
 
 // DeleteRelease deletes the release for tag and, with it, all its links; the
 // git tag stays. GitLab answers 403, not 404, for a release that does not
-// exist (gitlab-api.md §7b), so callers cannot tell "already gone" from
+// exist (GITLAB.md §7b), so callers cannot tell "already gone" from
 // "not allowed" by status alone.
 func (c *Client) DeleteRelease(ctx context.Context, project, tag string) error {
 	if err := requireProjectAndTag(project, tag); err != nil {

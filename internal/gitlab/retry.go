@@ -211,7 +211,7 @@ func (rc *call) logf(msg string, fields map[string]any) {
 
 // serverWait reads how long a 429 asks the client to wait. Rack::Attack sends
 // both Retry-After (seconds) and RateLimit-Reset (epoch seconds); the
-// application rate limiter sends neither (gitlab-api.md §6).
+// application rate limiter sends neither (GITLAB.md §6).
 func serverWait(h http.Header, now time.Time) (time.Duration, bool) {
 	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
 		if secs, err := strconv.ParseInt(v, 10, 64); err == nil && secs >= 0 {

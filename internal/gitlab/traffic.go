@@ -338,8 +338,12 @@ type UnavailableError struct {
 func (e *UnavailableError) FirstReport() bool { return e.reported.CompareAndSwap(false, true) }
 
 func (e *UnavailableError) Error() string {
-	return fmt.Sprintf("GitLab at %s is unreachable or failing: %d attempts over %s failed, the last one (%s) with %s",
-		e.BaseURL, e.Attempts, e.Duration.Round(100*time.Millisecond), e.LastRequest, e.LastError)
+	attempts := fmt.Sprintf("%d attempts over %s", e.Attempts, e.Duration.Round(100*time.Millisecond))
+	if e.Attempts == 1 {
+		attempts = "1 attempt"
+	}
+	return fmt.Sprintf("GitLab at %s is unreachable or failing: %s failed, the last one (%s) with %s",
+		e.BaseURL, attempts, e.LastRequest, e.LastError)
 }
 
 // WaitError reports that an attempt would have to wait past the caller's deadline: for a rate limit to reset,

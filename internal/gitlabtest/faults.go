@@ -29,6 +29,9 @@ const (
 	// FaultReset is FaultDropConnection with a TCP reset (RST, SetLinger(0)) instead of an orderly close, when the
 	// connection is a *net.TCPConn; otherwise it is a plain close. The request is not processed.
 	FaultReset
+	// FaultInternalError answers GitLab's 500 for an unhandled exception in the API (GITLAB.md §3e) without
+	// processing the request: a failure of this one request, not of GitLab as a whole.
+	FaultInternalError
 )
 
 // commits reports whether the request is processed before the fault is injected.
@@ -70,8 +73,8 @@ func (s *Server) AddFaults(f ...Fault) {
 
 // SetRandomFaults makes every request draw from a math/rand source seeded with seed: with the given probability
 // it fails with one of kinds. Without kinds it uses the five original kinds, FaultRateLimit to FaultCommitThenDrop;
-// FaultHang and FaultReset are used only when listed, so seeded sequences stay as they were. A probability of 0
-// turns random faults off. Queued one-shot faults take precedence.
+// FaultHang, FaultReset and FaultInternalError are used only when listed, so seeded sequences stay as they were.
+// A probability of 0 turns random faults off. Queued one-shot faults take precedence.
 func (s *Server) SetRandomFaults(seed int64, probability float64, kinds ...FaultKind) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -147,6 +150,8 @@ func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, f Fault) {
 		dropConnection(w, false)
 	case FaultReset:
 		dropConnection(w, true)
+	case FaultInternalError:
+		messageResponse(http.StatusInternalServerError, "500 Internal Server Error").write(w)
 	case FaultHang:
 		select {
 		case <-r.Context().Done(): // the client went away, or http.Server.Close closed the connection

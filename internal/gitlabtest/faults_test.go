@@ -93,6 +93,7 @@ func TestFaults(t *testing.T) {
 		{gitlabtest.FaultDropConnection, 0, false},
 		{gitlabtest.FaultCommitThenDrop, 0, true},
 		{gitlabtest.FaultReset, 0, false},
+		{gitlabtest.FaultInternalError, 500, false},
 	}
 	for i, tc := range tests {
 		t.Run(strconv.Itoa(int(tc.kind)), func(t *testing.T) {
@@ -120,6 +121,12 @@ func TestFaults(t *testing.T) {
 			f.do("GET", list, devTok, "").expect(t, 200, "")
 		})
 	}
+
+	t.Run("internal error answer", func(t *testing.T) {
+		f.srv.AddFaults(gitlabtest.Fault{Kind: gitlabtest.FaultInternalError})
+		// GITLAB.md §3e.
+		f.do("GET", list, devTok, "").expect(t, 500, `{"message":"500 Internal Server Error"}`)
+	})
 
 	t.Run("rate limit answer", func(t *testing.T) {
 		f.srv.AddFaults(gitlabtest.Fault{Kind: gitlabtest.FaultRateLimit, RetryAfter: 7})

@@ -148,30 +148,46 @@ func TestAccReleaseLink_requestCounts(t *testing.T) {
 	})
 }
 
-// A listing that fails falls back to one GET per link instead of failing the plan.
+// A listing that fails for a reason of its own (here GitLab's 500 for that one request) falls back to one GET per
+// link instead of failing the plan; a listing that fails because GitLab is failing as a whole (502) does not,
+// since a GET per link would only fail again, slower.
 func TestAccReleaseLink_listingFallback(t *testing.T) {
 	env := newTestEnv(t)
 	env.requireEmulator(t)
 	releases := map[string]int{env.Tag: 5}
 	config := strings.Replace(env.manyLinksConfig("", releases), "early_auth_check = true", "early_auth_check = true\n  retries = 0", 1)
+	listingFault := func(kind gitlabtest.FaultKind) func() {
+		return func() {
+			env.emu.ResetRequestCounts()
+			env.emu.AddFaults(gitlabtest.Fault{Method: "GET", Route: gitlabtest.RouteLinks, Kind: kind})
+		}
+	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             env.checkNoLinks(env.Tag),
 		Steps: []resource.TestStep{
 			{Config: config},
 			{
-				PreConfig: func() {
-					env.emu.ResetRequestCounts()
-					env.emu.AddFaults(gitlabtest.Fault{Method: "GET", Route: gitlabtest.RouteLinks, Kind: gitlabtest.FaultBadGateway})
-				},
-				Config:   config,
-				PlanOnly: true,
+				PreConfig: listingFault(gitlabtest.FaultInternalError),
+				Config:    config,
+				PlanOnly:  true,
 			},
 			{
 				PreConfig: func() {
 					// The failed listing is not tried again in that walk: each of the 5 links is read alone.
 					if c := countRequests(env.emu); c.get != 5 {
 						t.Errorf("a failed listing fell back to %d single GETs, want one per link: %+v", c.get, c)
+					}
+					listingFault(gitlabtest.FaultBadGateway)()
+				},
+				Config:      config,
+				PlanOnly:    true,
+				ExpectError: wrapped(`GitLab at \S+ is unreachable or failing: 1 attempt failed`),
+			},
+			{
+				PreConfig: func() {
+					if c := countRequests(env.emu); c.get != 0 || c.list != 1 {
+						t.Errorf("a listing that met a failing GitLab was followed by %d single GETs and %d listings, want none and 1", c.get, c.list)
 					}
 				},
 				Config:   config,
