@@ -168,28 +168,6 @@ func TestAccReleaseLink_projectNotFoundOnRefresh(t *testing.T) {
 	})
 }
 
-// A link identical to the configuration, left by an apply that was killed after GitLab committed it, is adopted:
-// the apply converges without a duplicate and without a conflict error.
-func TestAccReleaseLink_adoptsIdenticalLink(t *testing.T) {
-	env := newTestEnv(t)
-	path := "/bin/app"
-	orphan := env.createLink(t, env.Tag, gitlab.CreateReleaseLinkOptions{Name: "app", URL: "https://example.com/app",
-		LinkType: "package", DirectAssetPath: &path})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		CheckDestroy:             env.checkNoLinks(env.Tag),
-		Steps: []resource.TestStep{{
-			Config: env.linkConfig(env.Project, env.Tag, `  name = "app"
-  url  = "https://example.com/app"
-  link_type = "package"
-  direct_asset_path = "/bin/app"`),
-			Check: resource.ComposeTestCheckFunc(
-				resource.TestCheckResourceAttr(testResource, "link_id", fmt.Sprint(orphan.ID)),
-				env.checkLinkCount(t, env.Tag, 1)),
-		}},
-	})
-}
-
 // A timeout stops the operation with a clear error, and the next apply converges even if GitLab finished the
 // create after the provider stopped waiting.
 func TestAccReleaseLink_timeouts(t *testing.T) {
