@@ -57,7 +57,9 @@ func advice(project, tag string, err error) string {
 }
 
 // projectNotFoundAdvice explains GitLab's "404 Project Not Found", which means either that the project does not
-// exist or that the token cannot see it: GitLab answers the same for a private project without access.
+// exist or that the token cannot see it: GitLab answers the same for a private project without access. Since the
+// link may well still exist, the way out for a project deleted on purpose is to forget its links, not to destroy
+// them: a destroy meets the same answer.
 func projectNotFoundAdvice(project string) string {
 	hint := ""
 	if !strings.Contains(project, "/") && !isNumeric(project) {
@@ -65,9 +67,10 @@ func projectNotFoundAdvice(project string) string {
 	}
 	return fmt.Sprintf("Either project %q does not exist (it was deleted, renamed or mistyped) or the token cannot see it: "+
 		"GitLab answers the same for a private project the token has no access to, and for every private project when no "+
-		"token is configured. Check the project ID or full path and that the token's user is a member of the project.%s "+
-		"If the project was deleted on purpose, its links are gone too: run terraform destroy -refresh=false, or "+
-		"forget them with terraform state rm (or a removed block).",
+		"token is configured. Check the project ID or full path and that the token's user is a member of the project.%s\n\n"+
+		"If the project was deleted on purpose, its links went with it: remove them from the state with "+
+		"terraform state rm <address>, or with a removed block (Terraform 1.7 and later):\n\n"+
+		"  removed {\n    from = gitlab_release_link.<name>\n    lifecycle {\n      destroy = false\n    }\n  }",
 		project, hint)
 }
 

@@ -241,30 +241,102 @@ func importCommands(output string) []importCommand {
 	return commands
 }
 
-// TestAccReleaseLink_projectDeleted deletes the project under managed links: a plan is an error that names both
-// causes and the way out, and that way out, destroy without a refresh, succeeds because GitLab's project 404 on
-// delete means the links are gone.
+// TestAccReleaseLink_projectDeleted deletes the project under managed links. A plan is an error that names both
+// causes of GitLab's answer and the way out; a destroy, even without a refresh, fails the same way and keeps the
+// links in state, since GitLab gives that answer to a token that lost access too. The way out, terraform state rm
+// or a removed block, leaves an empty state.
 func TestAccReleaseLink_projectDeleted(t *testing.T) {
 	requireAcc(t)
 	env := newTestEnv(t)
 	env.requireEmulator(t)
 	tf := newTerraformCLI(t, buildProvider(t, "test"))
-	tf.write("main.tf", env.linkConfig(env.Project, env.Tag, linkBody))
-	tf.write("versions.tf", "terraform {\n  required_providers {\n    gitlab = { source = \"gitlab-release-links/gitlab\" }\n  }\n}\n")
+	second := strings.Replace(strings.TrimPrefix(env.linkConfig(env.Project, env.Tag, `  name = "second"
+  url  = "https://example.com/second"`), env.providerBlock()), `"test"`, `"second"`, 1)
+	config := env.linkConfig(env.Project, env.Tag, linkBody) + second
+	tf.write("main.tf", config)
+	tf.write("versions.tf", requiredProviders)
 	if out, code := tf.run("apply", "-auto-approve"); code != 0 {
 		t.Fatalf("apply failed (%d):\n%s", code, out)
 	}
 	if err := env.client.DeleteProject(t.Context(), env.Project); err != nil {
 		t.Fatal(err)
 	}
+	wayOut := `404 Project Not Found.*does not exist.*or the token cannot see it.*If the project was deleted on purpose.*` +
+		`terraform state rm <address>.*removed {.*from = gitlab_release_link.<name>.*destroy = false`
 	out, code := tf.run("plan")
-	if code == 0 || !wrapped(`404 Project Not Found.*or the token cannot see it.*terraform destroy -refresh=false`).MatchString(out) {
+	if code == 0 || !wrapped(`Unable to Read Release Link.*`+wayOut).MatchString(out) || strings.Contains(out, "-refresh=false") {
 		t.Fatalf("plan after the project was deleted exited %d, want an error with the way out:\n%s", code, out)
 	}
-	if out, code := tf.run("destroy", "-auto-approve", "-refresh=false"); code != 0 {
-		t.Fatalf("destroy -refresh=false failed (%d):\n%s", code, out)
+	out, code = tf.run("destroy", "-auto-approve", "-refresh=false")
+	if code == 0 || !wrapped(`Unable to Delete Release Link.*stays in the state.*`+wayOut).MatchString(out) {
+		t.Fatalf("destroy -refresh=false after the project was deleted exited %d, want the same error:\n%s", code, out)
 	}
-	if out, _ := tf.run("state", "list"); strings.TrimSpace(out) != "" {
-		t.Fatalf("state still lists resources:\n%s", out)
+	tf.requireState("gitlab_release_link.second", "gitlab_release_link.test")
+
+	if out, code := tf.run("state", "rm", "gitlab_release_link.test"); code != 0 {
+		t.Fatalf("terraform state rm failed (%d):\n%s", code, out)
+	}
+	tf.write("main.tf", env.providerBlock()+"removed {\n  from = gitlab_release_link.second\n  lifecycle {\n    destroy = false\n  }\n}\n")
+	if out, code := tf.run("apply", "-auto-approve"); code != 0 || !strings.Contains(out, "0 destroyed") {
+		t.Fatalf("apply with the removed block exited %d, want the link forgotten:\n%s", code, out)
+	}
+	tf.requireState()
+}
+
+// TestAccReleaseLink_destroyWithoutAccess takes the project away from the token's sight: destroy, with or without
+// a refresh, fails and forgets nothing, and the link stays on GitLab. With access back, destroy deletes it.
+func TestAccReleaseLink_destroyWithoutAccess(t *testing.T) {
+	requireAcc(t)
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	env.emu.AddUser("stranger")
+	env.emu.AddToken("stranger", "stranger-token", gitlabtest.TokenOptions{})
+	tf := newTerraformCLI(t, buildProvider(t, "test"))
+	config := env.linkConfig(env.Project, env.Tag, linkBody)
+	tf.write("main.tf", config)
+	tf.write("versions.tf", requiredProviders)
+	if out, code := tf.run("apply", "-auto-approve"); code != 0 {
+		t.Fatalf("apply failed (%d):\n%s", code, out)
+	}
+	link := env.linkNamed(t, env.Tag, "app")
+
+	// The token now belongs to a user who is not a member, as when the user was removed from the project.
+	tf.write("main.tf", strings.Replace(config, env.Token, "stranger-token", 1))
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"destroy", "-auto-approve"}, `Unable to Read Release Link`},
+		{[]string{"destroy", "-auto-approve", "-refresh=false"}, `Unable to Delete Release Link.*stays in the state`},
+	} {
+		out, code := tf.run(tc.args...)
+		if code == 0 || !wrapped(tc.want+`.*404 Project Not Found.*or the token cannot see it.*member of the project`).MatchString(out) {
+			t.Fatalf("terraform %s without access exited %d, want an error:\n%s", strings.Join(tc.args, " "), code, out)
+		}
+		tf.requireState("gitlab_release_link.test")
+		if env.linkNamed(t, env.Tag, "app").ID != link.ID {
+			t.Fatalf("link %d is no longer on GitLab", link.ID)
+		}
+	}
+
+	tf.write("main.tf", config)
+	if out, code := tf.run("destroy", "-auto-approve"); code != 0 {
+		t.Fatalf("destroy with access restored failed (%d):\n%s", code, out)
+	}
+	tf.requireState()
+	if err := env.checkNoLinks(env.Tag)(nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// requireState fails the test unless the working directory's state holds exactly these resource addresses.
+func (c *terraformCLI) requireState(addresses ...string) {
+	c.t.Helper()
+	out, code := c.run("state", "list")
+	if code != 0 {
+		c.t.Fatalf("terraform state list failed (%d):\n%s", code, out)
+	}
+	if got := strings.Fields(out); !slices.Equal(got, addresses) && !(len(got) == 0 && len(addresses) == 0) {
+		c.t.Fatalf("the state holds %q, want %q", got, addresses)
 	}
 }

@@ -268,13 +268,15 @@ func (r *releaseLinkResource) Delete(ctx context.Context, req resource.DeleteReq
 	project, tag, linkID := state.Project.ValueString(), state.TagName.ValueString(), state.LinkID.ValueInt64()
 	defer r.data.links.invalidate(tag)
 	err := r.data.client.DeleteReleaseLink(ctx, project, tag, linkID)
-	if err == nil || gitlab.IsRecordNotFound(err) || gitlab.IsProjectNotFound(err) {
-		// Already gone: deleted outside Terraform, with its release or project, or by an earlier attempt whose
-		// answer was lost. Only GitLab's own 404s count; a proxy's 404 page says nothing about the link.
+	if err == nil || gitlab.IsRecordNotFound(err) {
+		// Already gone: deleted outside Terraform, with its release, or by an earlier attempt whose answer was
+		// lost. Only GitLab's own 404 for a link or release counts: its project 404 is the same for a deleted
+		// project and for a token that lost access, and a proxy's 404 page says nothing about the link.
 		return
 	}
 	resp.Diagnostics.AddError("Unable to Delete Release Link", errorDetail(
-		fmt.Sprintf("Could not delete link %d of release %q in project %q.", linkID, tag, project), project, tag, err))
+		fmt.Sprintf("Could not delete link %d of release %q in project %q, so it stays in the state.", linkID, tag, project),
+		project, tag, err))
 }
 
 // ModifyPlan fills in the computed values that are already known, so a plan shows "known after apply" only
