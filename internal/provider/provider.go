@@ -158,6 +158,9 @@ func (p *gitlabProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		resp.Diagnostics.AddAttributeWarning(path.Root("base_url"), "Unencrypted Connection to GitLab", warning)
 	}
 	if config.EarlyAuthCheck.ValueBool() {
+		// The check waits like any operation would, rate limits included, but no longer.
+		ctx, cancel := context.WithTimeout(ctx, defaultTimeout)
+		defer cancel()
 		if err := client.CheckAuth(ctx); err != nil {
 			resp.Diagnostics.AddError("Unable to Authenticate to GitLab", authCheckDetail(client.BaseURL(), err))
 			return

@@ -123,6 +123,9 @@ func (r *releaseLinkResource) sameProject(ctx context.Context, a, b types.String
 	if r.data == nil || a.IsUnknown() || b.IsUnknown() {
 		return false, nil
 	}
+	// Planning has no timeouts block; the lookups get the default operation deadline.
+	ctx, cancel := context.WithTimeout(ctx, defaultTimeout)
+	defer cancel()
 	before, err := r.data.client.GetProject(ctx, a.ValueString())
 	if gitlab.IsProjectNotFound(err) {
 		return false, nil

@@ -84,6 +84,9 @@ func (r *releaseLinkResource) resolveSlashID(ctx context.Context, raw string) (r
 	if err != nil {
 		return releaseLinkID{}, fmt.Sprintf("%s.\n\n%s", err, importIDExamples)
 	}
+	// Import has no timeouts block; the lookups get the default operation deadline.
+	ctx, cancel := context.WithTimeout(ctx, defaultTimeout)
+	defer cancel()
 	var found []releaseLinkID
 	var tried []string
 	for _, c := range candidates {

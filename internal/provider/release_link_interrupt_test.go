@@ -7,7 +7,9 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -327,6 +329,65 @@ func TestAccReleaseLink_destroyWithoutAccess(t *testing.T) {
 	if err := env.checkNoLinks(env.Tag)(nil); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestAccReleaseLink_unparsableTimeout gives a link in state a delete timeout that cannot be parsed, as a
+// hand-edited state can: destroy stops with the error before it sends anything, so GitLab and the state still
+// agree, and with the state corrected destroy deletes the link.
+func TestAccReleaseLink_unparsableTimeout(t *testing.T) {
+	requireAcc(t)
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	tf := newTerraformCLI(t, buildProvider(t, "test"))
+	tf.write("main.tf", env.linkConfig(env.Project, env.Tag, linkBody))
+	tf.write("versions.tf", requiredProviders)
+	if out, code := tf.run("apply", "-auto-approve"); code != 0 {
+		t.Fatalf("apply failed (%d):\n%s", code, out)
+	}
+	tf.setTimeouts(map[string]any{"create": nil, "read": nil, "update": nil, "delete": "soon"})
+	env.emu.ResetRequestCounts()
+	out, code := tf.run("destroy", "-auto-approve")
+	if code == 0 || !wrapped(`Timeout Cannot Be Parsed.*"delete" cannot be parsed`).MatchString(out) {
+		t.Fatalf("destroy with an unparsable delete timeout exited %d, want the parse error:\n%s", code, out)
+	}
+	if n := env.emu.RequestCount("DELETE", gitlabtest.RouteLink); n != 0 {
+		t.Fatalf("destroy with an unparsable delete timeout sent %d DELETE(s)", n)
+	}
+	tf.requireState("gitlab_release_link.test")
+	env.linkNamed(t, env.Tag, "app")
+
+	tf.setTimeouts(nil)
+	if out, code := tf.run("destroy", "-auto-approve"); code != 0 {
+		t.Fatalf("destroy with the state corrected failed (%d):\n%s", code, out)
+	}
+	if err := env.checkNoLinks(env.Tag)(nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// setTimeouts edits the local state file as a user editing it by hand would: it sets the timeouts of every
+// instance and bumps the serial.
+func (c *terraformCLI) setTimeouts(timeouts map[string]any) {
+	c.t.Helper()
+	name := filepath.Join(c.dir, "terraform.tfstate")
+	raw, err := os.ReadFile(name)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	var state map[string]any
+	if err := json.Unmarshal(raw, &state); err != nil {
+		c.t.Fatal(err)
+	}
+	state["serial"] = state["serial"].(float64) + 1
+	for _, r := range state["resources"].([]any) {
+		for _, i := range r.(map[string]any)["instances"].([]any) {
+			i.(map[string]any)["attributes"].(map[string]any)["timeouts"] = timeouts
+		}
+	}
+	if raw, err = json.Marshal(state); err != nil {
+		c.t.Fatal(err)
+	}
+	writeFile(c.t, name, string(raw))
 }
 
 // requireState fails the test unless the working directory's state holds exactly these resource addresses.
