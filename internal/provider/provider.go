@@ -60,6 +60,8 @@ type providerModel struct {
 type providerData struct {
 	client *gitlab.Client
 	links  *linkCache
+	// noToken says why no token is sent, when none is; errors then explain GitLab's answers to anonymous requests.
+	noToken string
 }
 
 func (p *gitlabProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -170,7 +172,7 @@ func (p *gitlabProvider) Configure(ctx context.Context, req provider.ConfigureRe
 			return
 		}
 	}
-	data := &providerData{client: client, links: newLinkCache(client)}
+	data := &providerData{client: client, links: newLinkCache(client), noToken: missingToken(config, cfg)}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }
@@ -233,6 +235,23 @@ func clientConfig(config providerModel, version, terraformVersion string) (gitla
 		UserAgent:  userAgent,
 		Log:        tokenMaskingLogger(token),
 	}, diags
+}
+
+// missingToken says why no token is sent, or returns "" when one is.
+func missingToken(config providerModel, cfg gitlab.Config) string {
+	if cfg.Token != "" {
+		return ""
+	}
+	why := "the provider block sets no token and GITLAB_TOKEN is empty"
+	switch {
+	case os.Getenv("CI_JOB_TOKEN") == "":
+	case !autoCISupport(config):
+		why += ", and CI_JOB_TOKEN is ignored because enable_auto_ci_support = false"
+	default:
+		why += fmt.Sprintf(", and CI_JOB_TOKEN is not sent to %s, which is not the GitLab that runs the job "+
+			"(CI_API_V4_URL is %q, CI_SERVER_URL is %q)", cfg.BaseURL, os.Getenv("CI_API_V4_URL"), os.Getenv("CI_SERVER_URL"))
+	}
+	return why
 }
 
 // autoCISupport reports whether enable_auto_ci_support is on, which it is unless set to false.

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -236,6 +237,37 @@ func TestClientConfig(t *testing.T) {
 	}
 }
 
+func TestMissingToken(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		config providerModel
+		env    map[string]string
+		want   string // "" when a token is sent
+	}{
+		{name: "token in the block", config: providerModel{Token: types.StringValue("x")}},
+		{name: "GITLAB_TOKEN", env: map[string]string{"GITLAB_TOKEN": "x"}},
+		{name: "job token used", env: map[string]string{"CI_JOB_TOKEN": "job", "CI_API_V4_URL": "https://ci.example/api/v4"}},
+		{name: "nothing", want: "the provider block sets no token and GITLAB_TOKEN is empty"},
+		{name: "CI support off", config: providerModel{EnableAutoCISupport: types.BoolValue(false)},
+			env:  map[string]string{"CI_JOB_TOKEN": "job"},
+			want: "the provider block sets no token and GITLAB_TOKEN is empty, and CI_JOB_TOKEN is ignored because enable_auto_ci_support = false"},
+		{name: "job token withheld", config: providerModel{BaseURL: types.StringValue("https://a.example")},
+			env: map[string]string{"CI_JOB_TOKEN": "job", "CI_API_V4_URL": "https://ci.example/api/v4"},
+			want: `the provider block sets no token and GITLAB_TOKEN is empty, and CI_JOB_TOKEN is not sent to https://a.example, ` +
+				`which is not the GitLab that runs the job (CI_API_V4_URL is "https://ci.example/api/v4", CI_SERVER_URL is "")`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, k := range ciVariables {
+				t.Setenv(k, tc.env[k])
+			}
+			cfg, _ := clientConfig(tc.config, "1.2.3", "1.11.4")
+			if got := missingToken(tc.config, cfg); got != tc.want {
+				t.Errorf("missingToken = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
 func TestPlainHTTPWarning(t *testing.T) {
 	for url, warn := range map[string]bool{
 		"http://gitlab.example.com/api/v4":  true,
@@ -322,9 +354,10 @@ func TestAccProvider_jobTokenOnlyForJobsGitLab(t *testing.T) {
 		CheckDestroy:             env.checkNoLinks(env.Tag),
 		Steps: []resource.TestStep{
 			{
-				PreConfig:   func() { t.Setenv("CI_API_V4_URL", "https://gitlab.example.com/api/v4") },
-				Config:      config,
-				ExpectError: wrapped(`Unable to Create Release Link.*404 Project Not Found.*no token is configured`),
+				PreConfig: func() { t.Setenv("CI_API_V4_URL", "https://gitlab.example.com/api/v4") },
+				Config:    config,
+				ExpectError: wrapped(`Unable to Create Release Link.*404 Project Not Found.*No token is configured: .*CI_JOB_TOKEN is not ` +
+					`sent to ` + regexp.QuoteMeta(gitlabURL.URL) + `, which is not the GitLab that runs the job`),
 			},
 			{
 				PreConfig: func() {

@@ -77,14 +77,14 @@ const lostCreateNote = "GitLab may have created the link all the same: the reque
 
 // createErrorDetail explains a failed create. For "has already been taken" it names the existing links that
 // hold the name, URL or path, and shows how to import them.
-func createErrorDetail(project, tag, name string, err error) string {
+func (p *providerData) createErrorDetail(project, tag, name string, err error) string {
 	what := fmt.Sprintf("Could not create link %q on release %q of project %q.", name, tag, project)
 	if !gitlab.HasMessage(err, "has already been taken") {
 		var gerr *gitlab.Error
 		if errors.As(err, &gerr) && gerr.MaybeCommitted {
-			return errorDetail(what, project, tag, err) + "\n\n" + lostCreateNote
+			return p.errorDetail(what, project, tag, err) + "\n\n" + lostCreateNote
 		}
-		return errorDetail(what, project, tag, err)
+		return p.errorDetail(what, project, tag, err)
 	}
 	existing := fmt.Sprintf("  terraform import gitlab_release_link.<name> '%s:%s:<link_id>'\n", project, tag)
 	var conflict *conflictError

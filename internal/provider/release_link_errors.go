@@ -11,8 +11,21 @@ import (
 
 // errorDetail turns a failed call into the detail of a diagnostic: what failed (a sentence naming the project,
 // tag and link), a blank line, what GitLab said, and what the user can do about it.
-func errorDetail(what string, project, tag string, err error) string {
-	return fmt.Sprintf("%s\n\nGitLab said: %s\n\n%s", what, err, advice(project, tag, err))
+func (p *providerData) errorDetail(what string, project, tag string, err error) string {
+	return fmt.Sprintf("%s\n\nGitLab said: %s\n\n%s", what, err, p.advice(project, tag, err))
+}
+
+// advice says what to check for an error from GitLab. Without a token, GitLab's answers to anonymous requests
+// (404 for a private project, 403 for a write to a public one) are explained by that first.
+func (p *providerData) advice(project, tag string, err error) string {
+	if p != nil && p.noToken != "" && (gitlab.IsProjectNotFound(err) || gitlab.HasStatus(err, 403)) {
+		return fmt.Sprintf("No token is configured: %s. GitLab therefore answers as to an anonymous visitor, who may "+
+			"not change links and for whom a private project does not exist. Set the provider's token attribute, or the "+
+			"GITLAB_TOKEN environment variable, to an access token with the api scope. In GitLab CI, CI_JOB_TOKEN is used "+
+			"automatically only against the GitLab that runs the job: when no base URL is configured, or it has the "+
+			"origin of CI_API_V4_URL or CI_SERVER_URL.\n\n%s", p.noToken, advice(project, tag, err))
+	}
+	return advice(project, tag, err)
 }
 
 // advice says what to check for an error from GitLab.

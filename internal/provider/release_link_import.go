@@ -96,7 +96,7 @@ func (r *releaseLinkResource) resolveSlashID(ctx context.Context, raw string) (r
 		case err == nil:
 			found = append(found, c)
 		case !gitlab.IsNotFound(err):
-			return releaseLinkID{}, errorDetail(fmt.Sprintf("Could not look up link %d of release %q in project %q while resolving the import ID %q.",
+			return releaseLinkID{}, r.data.errorDetail(fmt.Sprintf("Could not look up link %d of release %q in project %q while resolving the import ID %q.",
 				c.LinkID, c.TagName, c.Project, raw), c.Project, c.TagName, err)
 		}
 	}
