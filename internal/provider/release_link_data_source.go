@@ -131,8 +131,8 @@ func (p *providerData) releaseLinks(ctx context.Context, project, tag types.Stri
 
 // setFromListing fills a data source's link from GitLab; filepath, the deprecated name, carries the same path.
 func (m *releaseLinkModel) setFromListing(link *gitlab.ReleaseLink) {
-	m.setFromAPI(link, false)
-	m.Filepath = m.DirectAssetPath
+	m.Filepath = types.StringNull()
+	m.setFromAPI(link)
 }
 
 // releaseReadDetail explains a failed listing: a missing project or release is named as such.

@@ -99,15 +99,19 @@ func (r *releaseLinkResource) Schema(ctx context.Context, _ resource.SchemaReque
 			},
 			"direct_asset_path": schema.StringAttribute{
 				MarkdownDescription: "The permanent download path, served at `/<project>/-/releases/<tag_name>/downloads<path>`, " +
-					"e.g. `/bin/app-linux-amd64`. Remove it to clear the path.",
+					"e.g. `/bin/app-linux-amd64`. Remove it to clear the path. The state holds the path under both this name " +
+					"and `filepath`, whichever one the configuration uses.",
 				Optional:   true,
+				Computed:   true,
 				Validators: []validator.String{assetPathFormat, pathConflict("filepath")},
 			},
 			"filepath": schema.StringAttribute{
-				MarkdownDescription: "Deprecated name of `direct_asset_path`.",
-				DeprecationMessage:  "Use direct_asset_path instead; filepath is its old name and will be removed in a future major version.",
-				Optional:            true,
-				Validators:          []validator.String{legacyAssetPathFormat, pathConflict("direct_asset_path")},
+				MarkdownDescription: "Deprecated name of `direct_asset_path`, holding the same path. `\"\"` means no path, as it " +
+					"did in the official provider.",
+				DeprecationMessage: "Use direct_asset_path instead; filepath is its old name and will be removed in a future major version.",
+				Optional:           true,
+				Computed:           true,
+				Validators:         []validator.String{legacyAssetPathFormat, pathConflict("direct_asset_path")},
 			},
 			"link_id": schema.Int64Attribute{
 				MarkdownDescription: "GitLab's ID of the link.",
@@ -164,7 +168,6 @@ func (r *releaseLinkResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	r.data.links.claim(link.ID)
 	plan.setFromWrite(link, opts.DirectAssetPath)
-	resp.Diagnostics.Append(rememberEmptyFilepath(ctx, &plan.releaseLinkModel, resp.Private)...)
 	resp.Diagnostics.Append(plan.save(ctx, &resp.State, resp.Identity)...)
 }
 
@@ -198,17 +201,13 @@ func (r *releaseLinkResource) Read(ctx context.Context, req resource.ReadRequest
 			fmt.Sprintf("Could not read link %d of release %q in project %q.", linkID, tag, project), project, tag, err))
 		return
 	}
-	wasEmpty := state.emptyFilepath()
-	state.setFromAPI(link, !state.Filepath.IsNull())
-	if wasEmpty && state.Filepath.IsNull() {
-		// Keep filepath = "" where the configuration says so (recorded at create or update); an SDKv2 state's ""
-		// with no such record becomes null, since such configurations left filepath out.
-		configured, diags := req.Private.GetKey(ctx, emptyFilepathKey)
-		resp.Diagnostics.Append(diags...)
-		if configured != nil {
-			state.Filepath = types.StringValue("")
-		}
+	if state.Name.IsNull() && state.Filepath.IsNull() {
+		// The first read after an import. A link without a path gets filepath = "", as the official SDKv2 provider
+		// stored it, which a configuration that leaves the path out plans as it is (see planPaths) and one that
+		// says filepath = "" matches.
+		state.Filepath = types.StringValue("")
 	}
+	state.setFromAPI(link)
 	resp.Diagnostics.Append(state.save(ctx, &resp.State, resp.Identity)...)
 }
 
@@ -232,7 +231,6 @@ func (r *releaseLinkResource) Update(ctx context.Context, req resource.UpdateReq
 		// Only the project's spelling (ID or path of the same project) or the timeouts changed: nothing to send.
 		plan.LinkID, plan.DirectAssetURL, plan.External = state.LinkID, state.DirectAssetURL, state.External
 		plan.ID = types.StringValue(releaseLinkID{Project: project, TagName: tag, LinkID: linkID}.String())
-		resp.Diagnostics.Append(rememberEmptyFilepath(ctx, &plan.releaseLinkModel, resp.Private)...)
 		resp.Diagnostics.Append(plan.save(ctx, &resp.State, resp.Identity)...)
 		return
 	}
@@ -259,7 +257,6 @@ func (r *releaseLinkResource) Update(ctx context.Context, req resource.UpdateReq
 		return
 	}
 	plan.setFromWrite(link, opts.DirectAssetPath)
-	resp.Diagnostics.Append(rememberEmptyFilepath(ctx, &plan.releaseLinkModel, resp.Private)...)
 	resp.Diagnostics.Append(plan.save(ctx, &resp.State, resp.Identity)...)
 }
 
@@ -291,8 +288,8 @@ func (r *releaseLinkResource) Delete(ctx context.Context, req resource.DeleteReq
 		project, tag, err))
 }
 
-// ModifyPlan fills in the computed values that are already known, so a plan shows "known after apply" only
-// where something really changes.
+// ModifyPlan plans the asset path under both of its names from the configuration, and fills in the computed values
+// that are already known, so a plan shows "known after apply" only where something really changes.
 func (r *releaseLinkResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
@@ -302,10 +299,15 @@ func (r *releaseLinkResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	var config releaseLinkResourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	var state *releaseLinkResourceModel
 	if !req.State.Raw.IsNull() {
 		state = &releaseLinkResourceModel{}
 		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
 	}
 	if state != nil && !plan.Project.Equal(state.Project) {
 		same, err := r.sameProject(ctx, state.Project, plan.Project)
@@ -321,6 +323,7 @@ func (r *releaseLinkResource) ModifyPlan(ctx context.Context, req resource.Modif
 			return
 		}
 	}
+	plan.planPaths(config.releaseLinkModel, state)
 	plan.planComputed(state)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
@@ -330,18 +333,4 @@ func (m *releaseLinkResourceModel) save(ctx context.Context, state *tfsdk.State,
 	diags := state.Set(ctx, m)
 	diags.Append(setIdentity(ctx, identity, m.releaseLinkModel)...)
 	return diags
-}
-
-// emptyFilepathKey is the private state key that records a configured filepath = "".
-const emptyFilepathKey = "empty_filepath"
-
-// rememberEmptyFilepath records in private state whether the configuration says filepath = "", so that refreshes
-// keep that "" (see Read) instead of turning it into null and planning a change.
-func rememberEmptyFilepath(ctx context.Context, m *releaseLinkModel, private interface {
-	SetKey(context.Context, string, []byte) diag.Diagnostics
-}) diag.Diagnostics {
-	if m.emptyFilepath() {
-		return private.SetKey(ctx, emptyFilepathKey, []byte("true"))
-	}
-	return private.SetKey(ctx, emptyFilepathKey, nil)
 }
