@@ -293,6 +293,9 @@ func TestAccReleaseLink_destroyWithoutAccess(t *testing.T) {
 	env.requireEmulator(t)
 	env.emu.AddUser("stranger")
 	env.emu.AddToken("stranger", "stranger-token", gitlabtest.TokenOptions{})
+	for _, k := range ciVariables {
+		t.Setenv(k, "")
+	}
 	tf := newTerraformCLI(t, buildProvider(t, "test"))
 	config := env.linkConfig(env.Project, env.Tag, linkBody)
 	tf.write("main.tf", config)
@@ -302,17 +305,23 @@ func TestAccReleaseLink_destroyWithoutAccess(t *testing.T) {
 	}
 	link := env.linkNamed(t, env.Tag, "app")
 
-	// The token now belongs to a user who is not a member, as when the user was removed from the project.
-	tf.write("main.tf", strings.Replace(config, env.Token, "stranger-token", 1))
+	// The token belongs to a user who is not a member, as when the user was removed from the project, and then
+	// there is no token at all.
+	stranger := strings.Replace(config, env.Token, "stranger-token", 1)
+	noToken := strings.Replace(config, fmt.Sprintf("  token    = %q\n", env.Token), "", 1)
 	for _, tc := range []struct {
-		args []string
-		want string
+		config string
+		args   []string
+		want   string
 	}{
-		{[]string{"destroy", "-auto-approve"}, `Unable to Read Release Link`},
-		{[]string{"destroy", "-auto-approve", "-refresh=false"}, `Unable to Delete Release Link.*stays in the state`},
+		{stranger, []string{"destroy", "-auto-approve"}, `Unable to Read Release Link.*404 Project Not Found`},
+		{stranger, []string{"destroy", "-auto-approve", "-refresh=false"}, `Unable to Delete Release Link.*stays in the state.*404 Project Not Found`},
+		{noToken, []string{"destroy", "-auto-approve", "-refresh=false"},
+			`Unable to Delete Release Link.*stays in the state.*404 Project Not Found.*No token is configured`},
 	} {
+		tf.write("main.tf", tc.config)
 		out, code := tf.run(tc.args...)
-		if code == 0 || !wrapped(tc.want+`.*404 Project Not Found.*or the token cannot see it.*member of the project`).MatchString(out) {
+		if code == 0 || !wrapped(tc.want+`.*or the token cannot see it.*member of the project`).MatchString(out) {
 			t.Fatalf("terraform %s without access exited %d, want an error:\n%s", strings.Join(tc.args, " "), code, out)
 		}
 		tf.requireState("gitlab_release_link.test")
