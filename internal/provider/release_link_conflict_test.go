@@ -17,10 +17,10 @@ import (
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlabtest"
 )
 
-// takenError matches the "has already been taken" error that names an existing link (by ID when id is not 0,
-// and its path, "" for none), with its import command and import block and the explanation of
-// create_before_destroy.
-func (e *testEnv) takenError(id int64, name, url, path string) *regexp.Regexp {
+// takenError matches the "has already been taken" error that names the existing link "app" at
+// https://example.com/app (by ID when id is not 0, with its path, "" for none), with its import command and
+// import block and the explanation of create_before_destroy.
+func (e *testEnv) takenError(id int64, path string) *regexp.Regexp {
 	linkID := `\d+`
 	if id != 0 {
 		linkID = fmt.Sprint(id)
@@ -34,17 +34,17 @@ func (e *testEnv) takenError(id int64, name, url, path string) *regexp.Regexp {
 		`.*terraform import gitlab_release_link.<name> '%s'.*import {.*to = gitlab_release_link.<name>.*id = "%s".*}`+
 		`.*unique within a release.*create_before_destroy.*-replace or replace_triggered_by.*cannot be created while `+
 		`the old link exists.*remove create_before_destroy from this resource, or change both the name and the URL`,
-		linkID, name, regexp.QuoteMeta(url), pathText, importID, importID))
+		linkID, "app", regexp.QuoteMeta("https://example.com/app"), pathText, importID, importID))
 }
 
-// holdsLink checks that GitLab still holds link id, and that the state's link_id is that link.
-func (e *testEnv) holdsLink(t *testing.T, address string, id *int64) resource.TestCheckFunc {
+// holdsLink checks that GitLab holds only link id, and that the test resource's link_id is that link.
+func (e *testEnv) holdsLink(t *testing.T, id *int64) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		links := e.links(t, e.Tag)
 		if len(links) != 1 || links[0].ID != *id {
 			return fmt.Errorf("GitLab holds %+v, want only link %d", links, *id)
 		}
-		return resource.TestCheckResourceAttr(address, "link_id", fmt.Sprint(*id))(s)
+		return resource.TestCheckResourceAttr(testResource, "link_id", fmt.Sprint(*id))(s)
 	}
 }
 
@@ -102,13 +102,13 @@ resource "gitlab_release_link" "test" {
 				Config: config("2"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionCreateBeforeDestroy)}},
-				ExpectError: env.takenError(0, "app", "https://example.com/app", ""),
+				ExpectError: env.takenError(0, ""),
 			},
 			{
 				Config: config("2"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					expectNoDrift(testResource), plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionNoop)}},
-				Check: env.holdsLink(t, testResource, &linkID),
+				Check: env.holdsLink(t, &linkID),
 			},
 		},
 	})
@@ -132,13 +132,13 @@ func TestAccReleaseLink_secondResourceSameValues(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionNoop),
 					plancheck.ExpectResourceAction("gitlab_release_link.second", plancheck.ResourceActionCreate)}},
-				ExpectError: env.takenError(0, "app", "https://example.com/app", ""),
+				ExpectError: env.takenError(0, ""),
 			},
 			{
 				Config: one,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					expectNoDrift(testResource), plancheck.ExpectEmptyPlan()}},
-				Check: env.holdsLink(t, testResource, &linkID),
+				Check: env.holdsLink(t, &linkID),
 			},
 		},
 	})
@@ -162,7 +162,7 @@ func TestAccReleaseLink_identicalLinkNotAdopted(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      config,
-				ExpectError: env.takenError(orphan.ID, "app", "https://example.com/app", "/bin/app"),
+				ExpectError: env.takenError(orphan.ID, "/bin/app"),
 			},
 			{
 				Config: config, ResourceName: testResource, ImportState: true, ImportStatePersist: true,
@@ -171,7 +171,7 @@ func TestAccReleaseLink_identicalLinkNotAdopted(t *testing.T) {
 			{
 				Config:           config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-				Check:            env.holdsLink(t, testResource, &orphan.ID),
+				Check:            env.holdsLink(t, &orphan.ID),
 			},
 		},
 	})
@@ -196,7 +196,7 @@ func TestAccReleaseLink_adoptsOwnLostCreate(t *testing.T) {
 						env.emu.FaultsInjected(), env.emu.RequestCount("POST", gitlabtest.RouteLinks))
 				}
 				id := env.linkNamed(t, env.Tag, "app").ID
-				return env.holdsLink(t, testResource, &id)(s)
+				return env.holdsLink(t, &id)(s)
 			},
 		}},
 	})

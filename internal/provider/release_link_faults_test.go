@@ -109,7 +109,7 @@ func TestAccReleaseLink_retriesExhausted(t *testing.T) {
 			{
 				PreConfig:   func() { orphan = env.linkNamed(t, env.Tag, "app").ID },
 				Config:      config,
-				ExpectError: env.takenError(0, "app", "https://example.com/app", ""),
+				ExpectError: env.takenError(0, ""),
 			},
 			{
 				Config: config, ResourceName: testResource, ImportState: true, ImportStatePersist: true,
@@ -120,7 +120,7 @@ func TestAccReleaseLink_retriesExhausted(t *testing.T) {
 			{
 				Config:           config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-				Check:            env.holdsLink(t, testResource, &orphan),
+				Check:            env.holdsLink(t, &orphan),
 			},
 		},
 	})
