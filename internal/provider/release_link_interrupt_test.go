@@ -46,8 +46,11 @@ func TestAccReleaseLink_interruptedApply(t *testing.T) {
 			tf.write("main.tf", strings.Replace(env.manyLinksConfig("", map[string]int{env.Tag: n}), env.BaseURL, proxy.URL, 1))
 			tf.write("versions.tf", "terraform {\n  required_providers {\n    gitlab = { source = \"gitlab-release-links/gitlab\" }\n  }\n}\n")
 
-			proxy.hold.Store(int64(2 * time.Second))
-			cmd := exec.Command(tf.bin, "apply", "-auto-approve", "-no-color")
+			// Terraform runs 10 creates at once; GitLab's answers are held until Terraform hangs up, so no create
+			// finishes and no other starts before the stop.
+			const parallelism = 10
+			proxy.hold.Store(int64(time.Minute))
+			cmd := exec.Command(tf.bin, "apply", "-auto-approve", "-no-color", fmt.Sprintf("-parallelism=%d", parallelism))
 			cmd.Dir, cmd.Env = tf.dir, tf.env
 			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // the signal reaches the provider too
 			var out strings.Builder
@@ -55,15 +58,12 @@ func TestAccReleaseLink_interruptedApply(t *testing.T) {
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
-			for deadline := time.Now().Add(30 * time.Second); len(env.emu.Links(env.Project, env.Tag)) == 0; {
+			for deadline := time.Now().Add(30 * time.Second); len(env.emu.Links(env.Project, env.Tag)) < parallelism; {
 				if time.Now().After(deadline) {
-					t.Fatalf("no link was created within 30s:\n%s", out.String())
+					t.Fatalf("GitLab did not get %d creates within 30s:\n%s", parallelism, out.String())
 				}
 				time.Sleep(5 * time.Millisecond)
 			}
-			// Every create of the first batch (Terraform runs 10 at once) reaches GitLab well within this, and none
-			// is answered before the hold ends.
-			time.Sleep(300 * time.Millisecond)
 			if err := syscall.Kill(-cmd.Process.Pid, sig); err != nil {
 				t.Fatal(err)
 			}
