@@ -28,7 +28,8 @@ import (
 
 var _ provider.Provider = &gitlabProvider{}
 
-// defaultBaseURL is used when neither base_url, GITLAB_BASE_URL nor (for job tokens) CI_API_V4_URL is set.
+// defaultBaseURL is used when neither base_url, GITLAB_BASE_URL nor (for job tokens) CI_API_V4_URL or
+// CI_SERVER_URL is set.
 const defaultBaseURL = "https://gitlab.com"
 
 // defaultRetries is how many times a request is retried after a 429, a 502/503/504 or a connection error.
@@ -62,6 +63,8 @@ type providerModel struct {
 type providerData struct {
 	client *gitlab.Client
 	links  *linkCache
+	// noToken says why no token is sent, when none is; errors then explain GitLab's answers to anonymous requests.
+	noToken string
 }
 
 func (p *gitlabProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -76,12 +79,15 @@ func (p *gitlabProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 		Attributes: map[string]schema.Attribute{
 			"base_url": schema.StringAttribute{
 				MarkdownDescription: "GitLab URL, with or without `/api/v4` and a trailing slash, e.g. `https://gitlab.example.com`. " +
-					"Defaults to `GITLAB_BASE_URL`, then (with a CI job token) `CI_API_V4_URL`, then `" + defaultBaseURL + "`.",
+					"Defaults to `GITLAB_BASE_URL`, then (when the CI job token is used) `CI_API_V4_URL` or `CI_SERVER_URL`, then `" +
+					defaultBaseURL + "`.",
 				Optional: true,
 			},
 			"token": schema.StringAttribute{
 				MarkdownDescription: "A personal, project or group access token, an OAuth token or a CI job token. " +
-					"Defaults to `GITLAB_TOKEN`; with neither set, `CI_JOB_TOKEN` is used inside GitLab CI.",
+					"Defaults to `GITLAB_TOKEN`; with neither set, `CI_JOB_TOKEN` is used inside GitLab CI, but only against the " +
+					"GitLab that runs the job: when no base URL is configured, or it has the origin (scheme, host and port) of " +
+					"`CI_API_V4_URL` or `CI_SERVER_URL`.",
 				Optional:  true,
 				Sensitive: true,
 			},
@@ -133,7 +139,7 @@ func (p *gitlabProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Optional: true,
 			},
 			"enable_auto_ci_support": schema.BoolAttribute{
-				MarkdownDescription: "Use `CI_JOB_TOKEN` and `CI_API_V4_URL` when no token is configured. Defaults to `true`.",
+				MarkdownDescription: "Use `CI_JOB_TOKEN` against the job's own GitLab when no token is configured. Defaults to `true`.",
 				Optional:            true,
 			},
 		},
@@ -177,12 +183,15 @@ func (p *gitlabProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		resp.Diagnostics.AddAttributeWarning(path.Root("base_url"), "Unencrypted Connection to GitLab", warning)
 	}
 	if config.EarlyAuthCheck.ValueBool() {
+		// The check waits like any operation would, rate limits included, but no longer.
+		ctx, cancel := context.WithTimeout(ctx, defaultTimeout)
+		defer cancel()
 		if err := client.CheckAuth(ctx); err != nil {
 			resp.Diagnostics.AddError("Unable to Authenticate to GitLab", authCheckDetail(client.BaseURL(), err))
 			return
 		}
 	}
-	data := &providerData{client: client, links: newLinkCache(client)}
+	data := &providerData{client: client, links: newLinkCache(client), noToken: missingToken(config, cfg)}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }
@@ -201,11 +210,10 @@ func clientConfig(config providerModel, version, terraformVersion string) (gitla
 	token := firstSet(config.Token.ValueString(), os.Getenv("GITLAB_TOKEN"))
 	baseURL := firstSet(config.BaseURL.ValueString(), os.Getenv("GITLAB_BASE_URL"))
 	kind := tokenKind(token)
-	autoCI := config.EnableAutoCISupport.IsNull() || config.EnableAutoCISupport.ValueBool()
-	if token == "" && autoCI && os.Getenv("CI_JOB_TOKEN") != "" {
-		// Inside GitLab CI with nothing configured: act as the job, against the instance that runs it.
+	if token == "" && autoCISupport(config) && os.Getenv("CI_JOB_TOKEN") != "" && jobsGitLab(baseURL) {
+		// Inside GitLab CI with no token configured: act as the job, against the instance that runs it.
 		token, kind = os.Getenv("CI_JOB_TOKEN"), gitlab.AuthJobToken
-		baseURL = firstSet(baseURL, os.Getenv("CI_API_V4_URL"))
+		baseURL = firstSet(baseURL, os.Getenv("CI_API_V4_URL"), os.Getenv("CI_SERVER_URL"))
 	}
 	baseURL = firstSet(baseURL, defaultBaseURL)
 	if _, err := gitlab.NormalizeBaseURL(baseURL); err != nil {
@@ -250,6 +258,57 @@ func clientConfig(config providerModel, version, terraformVersion string) (gitla
 		Log:                  tokenMaskingLogger(token, tflog.Debug),
 		Progress:             tokenMaskingLogger(token, tflog.Info),
 	}, diags
+}
+
+// missingToken says why no token is sent, or returns "" when one is.
+func missingToken(config providerModel, cfg gitlab.Config) string {
+	if cfg.Token != "" {
+		return ""
+	}
+	why := "the provider block sets no token and GITLAB_TOKEN is empty"
+	switch {
+	case os.Getenv("CI_JOB_TOKEN") == "":
+	case !autoCISupport(config):
+		why += ", and CI_JOB_TOKEN is ignored because enable_auto_ci_support = false"
+	default:
+		why += fmt.Sprintf(", and CI_JOB_TOKEN is not sent to %s, which is not the GitLab that runs the job "+
+			"(CI_API_V4_URL is %q, CI_SERVER_URL is %q)", cfg.BaseURL, os.Getenv("CI_API_V4_URL"), os.Getenv("CI_SERVER_URL"))
+	}
+	return why
+}
+
+// autoCISupport reports whether enable_auto_ci_support is on, which it is unless set to false.
+func autoCISupport(config providerModel) bool {
+	return config.EnableAutoCISupport.IsNull() || config.EnableAutoCISupport.ValueBool()
+}
+
+// jobsGitLab reports whether baseURL is the GitLab that runs the CI job, the only one a job token may be sent to:
+// no base URL is configured, or it has the origin of CI_API_V4_URL or CI_SERVER_URL.
+func jobsGitLab(baseURL string) bool {
+	return baseURL == "" || sameOrigin(baseURL, os.Getenv("CI_API_V4_URL")) || sameOrigin(baseURL, os.Getenv("CI_SERVER_URL"))
+}
+
+// sameOrigin reports whether two GitLab URLs have the same scheme, host and port, the port defaulting to the
+// scheme's. A URL that is not a valid base URL matches nothing.
+func sameOrigin(a, b string) bool {
+	origin := func(raw string) (string, bool) {
+		normalized, err := gitlab.NormalizeBaseURL(raw)
+		if err != nil {
+			return "", false
+		}
+		u, err := url.Parse(normalized)
+		if err != nil {
+			return "", false
+		}
+		port := u.Port()
+		if port == "" {
+			port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+		}
+		return u.Scheme + "://" + strings.ToLower(u.Hostname()) + ":" + port, true
+	}
+	x, okA := origin(a)
+	y, okB := origin(b)
+	return okA && okB && x == y
 }
 
 // tokenKind picks the header a configured token travels in. Prefixed job tokens go in JOB-TOKEN and prefixed

@@ -3,7 +3,13 @@ package provider
 import (
 	"fmt"
 	"maps"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -11,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlabtest"
@@ -19,6 +26,9 @@ import (
 // linkBody is a valid resource body for provider configuration tests.
 const linkBody = `  name = "app"
   url  = "https://example.com/app"`
+
+// ciVariables are the environment variables that configure the provider; tests set each one, to "" if unused.
+var ciVariables = []string{"GITLAB_TOKEN", "GITLAB_BASE_URL", "CI_JOB_TOKEN", "CI_API_V4_URL", "CI_SERVER_URL"}
 
 // withProvider replaces the provider block of a configuration.
 func (e *testEnv) withProvider(block, config string) string {
@@ -143,7 +153,7 @@ func TestAccProvider_tokenKinds(t *testing.T) {
 			map[string]string{"CI_JOB_TOKEN": "glcbt-job-token", "CI_API_V4_URL": env.BaseURL + "/api/v4"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			for _, k := range []string{"GITLAB_TOKEN", "GITLAB_BASE_URL", "CI_JOB_TOKEN", "CI_API_V4_URL"} {
+			for _, k := range ciVariables {
 				t.Setenv(k, tc.env[k])
 			}
 			resource.Test(t, resource.TestCase{
@@ -156,6 +166,7 @@ func TestAccProvider_tokenKinds(t *testing.T) {
 }
 
 func TestClientConfig(t *testing.T) {
+	ciEnv := map[string]string{"CI_JOB_TOKEN": "job", "CI_API_V4_URL": "https://ci.example/api/v4", "CI_SERVER_URL": "https://ci.example"}
 	for _, tc := range []struct {
 		name        string
 		config      providerModel
@@ -173,10 +184,34 @@ func TestClientConfig(t *testing.T) {
 			wantURL: "https://b.example", wantToken: "glpat-b", wantKind: gitlab.AuthPrivateToken},
 		{name: "CI job token", env: map[string]string{"CI_JOB_TOKEN": "job", "CI_API_V4_URL": "https://ci.example/api/v4"},
 			wantURL: "https://ci.example/api/v4", wantToken: "job", wantKind: gitlab.AuthJobToken},
-		{name: "CI job token with an explicit URL", config: providerModel{BaseURL: types.StringValue("https://a.example")},
-			env: map[string]string{"CI_JOB_TOKEN": "job", "CI_API_V4_URL": "https://ci.example/api/v4"}, wantURL: "https://a.example", wantToken: "job", wantKind: gitlab.AuthJobToken},
+		{name: "CI job token, server URL only", env: map[string]string{"CI_JOB_TOKEN": "job", "CI_SERVER_URL": "https://ci.example"},
+			wantURL: "https://ci.example", wantToken: "job", wantKind: gitlab.AuthJobToken},
+		{name: "CI job token, no CI URL", env: map[string]string{"CI_JOB_TOKEN": "job"},
+			wantURL: defaultBaseURL, wantToken: "job", wantKind: gitlab.AuthJobToken},
+		{name: "CI job token, base URL of the job's GitLab", config: providerModel{BaseURL: types.StringValue("https://ci.example/")},
+			env: ciEnv, wantURL: "https://ci.example/", wantToken: "job", wantKind: gitlab.AuthJobToken},
+		{name: "CI job token, base URL with the default port and another case", config: providerModel{BaseURL: types.StringValue("HTTPS://CI.Example:443/api/v4")},
+			env: ciEnv, wantURL: "HTTPS://CI.Example:443/api/v4", wantToken: "job", wantKind: gitlab.AuthJobToken},
+		{name: "CI job token, base URL with a path prefix on the job's GitLab", config: providerModel{BaseURL: types.StringValue("https://ci.example/gitlab")},
+			env: ciEnv, wantURL: "https://ci.example/gitlab", wantToken: "job", wantKind: gitlab.AuthJobToken},
+		{name: "CI job token, GITLAB_BASE_URL of the job's GitLab by CI_SERVER_URL",
+			env:     map[string]string{"GITLAB_BASE_URL": "http://ci.example:8080", "CI_JOB_TOKEN": "job", "CI_SERVER_URL": "http://ci.example:8080"},
+			wantURL: "http://ci.example:8080", wantToken: "job", wantKind: gitlab.AuthJobToken},
+		{name: "CI job token withheld from another GitLab", config: providerModel{BaseURL: types.StringValue("https://a.example")},
+			env: ciEnv, wantURL: "https://a.example", wantKind: gitlab.AuthAuto},
+		{name: "CI job token withheld from GITLAB_BASE_URL of another GitLab",
+			env:     map[string]string{"GITLAB_BASE_URL": "https://a.example", "CI_JOB_TOKEN": "job", "CI_API_V4_URL": "https://ci.example/api/v4"},
+			wantURL: "https://a.example", wantKind: gitlab.AuthAuto},
+		{name: "CI job token withheld from another port", config: providerModel{BaseURL: types.StringValue("https://ci.example:8443")},
+			env: ciEnv, wantURL: "https://ci.example:8443", wantKind: gitlab.AuthAuto},
+		{name: "CI job token withheld from another scheme", config: providerModel{BaseURL: types.StringValue("http://ci.example")},
+			env: ciEnv, wantURL: "http://ci.example", wantKind: gitlab.AuthAuto},
+		{name: "CI job token withheld from a look-alike host", config: providerModel{BaseURL: types.StringValue("https://ci.example.evil.test")},
+			env: ciEnv, wantURL: "https://ci.example.evil.test", wantKind: gitlab.AuthAuto},
+		{name: "CI job token withheld when the CI URL is malformed", config: providerModel{BaseURL: types.StringValue("https://ci.example")},
+			env: map[string]string{"CI_JOB_TOKEN": "job", "CI_API_V4_URL": "ci.example/api/v4"}, wantURL: "https://ci.example", wantKind: gitlab.AuthAuto},
 		{name: "CI support off", config: providerModel{EnableAutoCISupport: types.BoolValue(false)},
-			env: map[string]string{"CI_JOB_TOKEN": "job", "CI_API_V4_URL": "https://ci.example/api/v4"}, wantURL: defaultBaseURL, wantKind: gitlab.AuthAuto},
+			env: ciEnv, wantURL: defaultBaseURL, wantKind: gitlab.AuthAuto},
 		{name: "configured token beats the job token", config: providerModel{Token: types.StringValue("oauth")},
 			env: map[string]string{"CI_JOB_TOKEN": "job"}, wantURL: defaultBaseURL, wantToken: "oauth", wantKind: gitlab.AuthAuto},
 		{name: "headers", config: providerModel{Headers: types.MapValueMust(types.StringType, map[string]attr.Value{
@@ -184,7 +219,7 @@ func TestClientConfig(t *testing.T) {
 		{name: "malformed URL", config: providerModel{BaseURL: types.StringValue("ftp://x")}, wantURL: "ftp://x", wantKind: gitlab.AuthAuto, wantErrors: 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			for _, k := range []string{"GITLAB_TOKEN", "GITLAB_BASE_URL", "CI_JOB_TOKEN", "CI_API_V4_URL"} {
+			for _, k := range ciVariables {
 				t.Setenv(k, tc.env[k])
 			}
 			cfg, diags := clientConfig(tc.config, "1.2.3", "1.11.4")
@@ -197,6 +232,37 @@ func TestClientConfig(t *testing.T) {
 			}
 			if !strings.Contains(cfg.UserAgent, "terraform-provider-gitlab/1.2.3") || !strings.Contains(cfg.UserAgent, "Terraform/1.11.4") {
 				t.Errorf("User-Agent %q names neither the provider version nor Terraform's", cfg.UserAgent)
+			}
+		})
+	}
+}
+
+func TestMissingToken(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		config providerModel
+		env    map[string]string
+		want   string // "" when a token is sent
+	}{
+		{name: "token in the block", config: providerModel{Token: types.StringValue("x")}},
+		{name: "GITLAB_TOKEN", env: map[string]string{"GITLAB_TOKEN": "x"}},
+		{name: "job token used", env: map[string]string{"CI_JOB_TOKEN": "job", "CI_API_V4_URL": "https://ci.example/api/v4"}},
+		{name: "nothing", want: "the provider block sets no token and GITLAB_TOKEN is empty"},
+		{name: "CI support off", config: providerModel{EnableAutoCISupport: types.BoolValue(false)},
+			env:  map[string]string{"CI_JOB_TOKEN": "job"},
+			want: "the provider block sets no token and GITLAB_TOKEN is empty, and CI_JOB_TOKEN is ignored because enable_auto_ci_support = false"},
+		{name: "job token withheld", config: providerModel{BaseURL: types.StringValue("https://a.example")},
+			env: map[string]string{"CI_JOB_TOKEN": "job", "CI_API_V4_URL": "https://ci.example/api/v4"},
+			want: `the provider block sets no token and GITLAB_TOKEN is empty, and CI_JOB_TOKEN is not sent to https://a.example, ` +
+				`which is not the GitLab that runs the job (CI_API_V4_URL is "https://ci.example/api/v4", CI_SERVER_URL is "")`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, k := range ciVariables {
+				t.Setenv(k, tc.env[k])
+			}
+			cfg, _ := clientConfig(tc.config, "1.2.3", "1.11.4")
+			if got := missingToken(tc.config, cfg); got != tc.want {
+				t.Errorf("missingToken = %q, want %q", got, tc.want)
 			}
 		})
 	}
@@ -234,4 +300,80 @@ func TestConfigureWarnsAboutPlainHTTP(t *testing.T) {
 		!strings.Contains(resp.Diagnostics[0].Detail, "unencrypted") {
 		t.Fatalf("diagnostics %+v, want one warning about the unencrypted token", resp.Diagnostics)
 	}
+}
+
+// headerWatch passes requests on to GitLab and records whether any carried a header.
+type headerWatch struct {
+	URL  string
+	seen sync.Map // header name -> true
+}
+
+func newHeaderWatch(t *testing.T, target string) *headerWatch {
+	t.Helper()
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &headerWatch{}
+	forward := httputil.NewSingleHostReverseProxy(u)
+	server := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		for name := range r.Header {
+			w.seen.Store(http.CanonicalHeaderKey(name), true)
+		}
+		forward.ServeHTTP(rw, r)
+	}))
+	t.Cleanup(server.Close)
+	w.URL = server.URL
+	return w
+}
+
+// saw reports whether any request carried the header.
+func (w *headerWatch) saw(name string) bool {
+	_, ok := w.seen.Load(http.CanonicalHeaderKey(name))
+	return ok
+}
+
+// The CI job token goes only to the GitLab that runs the job: with base_url naming another origin than
+// CI_API_V4_URL it is never sent, and the private project is not found; with CI_API_V4_URL naming base_url's
+// origin it is used.
+func TestAccProvider_jobTokenOnlyForJobsGitLab(t *testing.T) {
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	const jobToken = "glcbt-job-token"
+	env.emu.AddToken(testUser, jobToken, gitlabtest.TokenOptions{Kind: gitlabtest.JobToken})
+	gitlabURL := newHeaderWatch(t, env.BaseURL)
+	block := fmt.Sprintf("provider \"gitlab\" {\n  base_url = %q\n}\n", gitlabURL.URL)
+	config := env.withProvider(block, env.linkConfig(env.Project, env.Tag, linkBody))
+	for _, k := range ciVariables {
+		t.Setenv(k, "")
+	}
+	t.Setenv("CI_JOB_TOKEN", jobToken)
+	t.Setenv("CI_SERVER_URL", "https://gitlab.example.com")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             env.checkNoLinks(env.Tag),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() { t.Setenv("CI_API_V4_URL", "https://gitlab.example.com/api/v4") },
+				Config:    config,
+				ExpectError: wrapped(`Unable to Create Release Link.*404 Project Not Found.*No token is configured: .*CI_JOB_TOKEN is not ` +
+					`sent to ` + regexp.QuoteMeta(gitlabURL.URL) + `, which is not the GitLab that runs the job`),
+			},
+			{
+				PreConfig: func() {
+					if gitlabURL.saw("JOB-TOKEN") || gitlabURL.saw("Authorization") || gitlabURL.saw("PRIVATE-TOKEN") {
+						t.Error("the job token was sent to a GitLab other than the job's")
+					}
+					t.Setenv("CI_API_V4_URL", gitlabURL.URL+"/api/v4")
+				},
+				Config: config,
+				Check: func(*terraform.State) error {
+					if !gitlabURL.saw("JOB-TOKEN") {
+						return fmt.Errorf("the job token was not sent in JOB-TOKEN to the job's GitLab")
+					}
+					return env.checkLinkCount(t, env.Tag, 1)(nil)
+				},
+			},
+		},
+	})
 }

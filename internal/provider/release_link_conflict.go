@@ -12,29 +12,30 @@ import (
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
 )
 
-// takenLink handles "has already been taken" on create. It lists the release's links once. A link that matches
-// the request in every field (name, URL, type and path) is adopted with a warning: it is most often this very
-// create, applied by GitLab before its answer was lost (a 502, a dropped connection, or an apply interrupted
-// with Ctrl-C or killed), and adopting it is what makes the next apply converge without a duplicate. A link that
-// differs in any field is a real conflict, returned with the links in the way named.
+// takenLink handles "has already been taken" on create. Only one such link is adopted: the create's own, when
+// the client reports that an earlier attempt of this very call may have been applied before its answer was lost
+// (a 502, 503 or 504, or a connection lost after the request was written). Any other existing link, even one
+// with identical values, belongs to someone else as far as the provider can tell: another resource of this
+// configuration, the old instance of a create_before_destroy replacement, or an apply killed before it saved its
+// state. Adopting it would let two resources share one link, and deleting either would take it from the other,
+// so that is an error naming the link and how to import it. Within one walk a link is adopted at most once.
 func (r *releaseLinkResource) takenLink(ctx context.Context, project, tag string, opts gitlab.CreateReleaseLinkOptions, createErr error, diags *diag.Diagnostics) (*gitlab.ReleaseLink, error) {
 	links, err := r.data.client.ListReleaseLinks(ctx, project, tag)
 	if err != nil {
 		return nil, createErr
 	}
-	for i := range links {
-		if !sameAsRequested(&links[i], tag, opts) || !r.data.links.claim(links[i].ID) {
-			continue
+	var gerr *gitlab.Error
+	if errors.As(createErr, &gerr) && gerr.MaybeCommitted {
+		for i := range links {
+			if !sameAsRequested(&links[i], tag, opts) || !r.data.links.claim(links[i].ID) {
+				continue
+			}
+			diags.AddWarning("Adopted Release Link Created by a Lost Request",
+				fmt.Sprintf("Link %d (%q) on release %q of project %q was created by an earlier attempt of this create, "+
+					"whose answer was lost on the way back (%s). Terraform manages it now instead of creating a duplicate.",
+					links[i].ID, links[i].Name, tag, project, createErr))
+			return &links[i], nil
 		}
-		why := "an earlier apply that was interrupted, or someone outside Terraform, created it"
-		var gerr *gitlab.Error
-		if errors.As(createErr, &gerr) && gerr.MaybeCommitted {
-			why = "GitLab created it on an earlier attempt of this request, whose answer was lost on the way back"
-		}
-		diags.AddWarning("Adopted Existing Release Link",
-			fmt.Sprintf("Link %d (%q) on release %q of project %q already existed with exactly the requested values: %s. "+
-				"Terraform manages it now instead of creating a duplicate.", links[i].ID, links[i].Name, tag, project, why))
-		return &links[i], nil
 	}
 	return nil, &conflictError{err: createErr, existing: conflictingLinks(links, project, tag, opts)}
 }
@@ -60,35 +61,56 @@ func sameAsRequested(link *gitlab.ReleaseLink, tag string, opts gitlab.CreateRel
 		hasPath == wantPath && (!wantPath || path == *opts.DirectAssetPath)
 }
 
+// takenAdvice follows the list of existing links in a "has already been taken" error.
+const takenAdvice = "Link names, URLs and direct asset paths are unique within a release.\n\n" +
+	"If the existing link is this resource's own, being replaced with create_before_destroy (for example by " +
+	"terraform apply -replace or replace_triggered_by), the replacement cannot be created while the old link exists: " +
+	"remove create_before_destroy from this resource, or change both the name and the URL.\n\n" +
+	"If this configuration should manage the existing link (for example, an apply was stopped after GitLab created " +
+	"it and before Terraform saved it), import it with the command or the import block above, with this resource's " +
+	"address in place of gitlab_release_link.<name>. Otherwise change the name, URL or path in the configuration."
+
+// lostCreateNote follows a failed create whose request reached GitLab, which may have created the link anyway.
+const lostCreateNote = "GitLab may have created the link all the same: the request reached it, but its answer did " +
+	"not come back. If so, the next apply reports the link as already taken and prints the terraform import command " +
+	"that puts it under this resource."
+
 // createErrorDetail explains a failed create. For "has already been taken" it names the existing links that
-// hold the name, URL or path, and shows how to import them instead.
-func createErrorDetail(project, tag, name string, err error) string {
+// hold the name, URL or path, and shows how to import them.
+func (p *providerData) createErrorDetail(project, tag, name string, err error) string {
 	what := fmt.Sprintf("Could not create link %q on release %q of project %q.", name, tag, project)
 	if !gitlab.HasMessage(err, "has already been taken") {
-		return errorDetail(what, project, tag, err)
+		var gerr *gitlab.Error
+		if errors.As(err, &gerr) && gerr.MaybeCommitted {
+			return p.errorDetail(what, project, tag, err) + "\n\n" + lostCreateNote
+		}
+		return p.errorDetail(what, project, tag, err)
 	}
+	existing := fmt.Sprintf("  terraform import gitlab_release_link.<name> '%s:%s:<link_id>'\n", project, tag)
 	var conflict *conflictError
 	if errors.As(err, &conflict) && conflict.existing != "" {
-		return fmt.Sprintf("%s\n\nGitLab said: %s\n\nLink names, URLs and direct asset paths must be unique within a release. "+
-			"Change the value in the configuration, or adopt the existing link by importing it:\n\n%s", what, err, conflict.existing)
+		existing = conflict.existing
 	}
-	return fmt.Sprintf("%s\n\nGitLab said: %s\n\nLink names, URLs and direct asset paths must be unique within a release. "+
-		"Change the value GitLab names, or adopt the existing link by importing it:\n\n"+
-		"  terraform import gitlab_release_link.<name> '%s:%s:<link_id>'", what, err, project, tag)
+	return fmt.Sprintf("%s\n\nGitLab said: %s\n\nThe release already holds:\n\n%s\n%s", what, err, existing, takenAdvice)
 }
 
-// conflictingLinks describes the existing links that share the requested name, URL or path, with import commands.
+// conflictingLinks describes the existing links that share the requested name, URL or path, each with its import
+// command and import block.
 func conflictingLinks(links []gitlab.ReleaseLink, project, tag string, opts gitlab.CreateReleaseLinkOptions) string {
 	var b strings.Builder
 	for i := range links {
 		l := &links[i]
-		path, _ := assetPath(l, tag)
-		if l.Name != opts.Name && l.URL != opts.URL && (opts.DirectAssetPath == nil || path != *opts.DirectAssetPath) {
+		path, hasPath := assetPath(l, tag)
+		if l.Name != opts.Name && l.URL != opts.URL && (opts.DirectAssetPath == nil || !hasPath || path != *opts.DirectAssetPath) {
 			continue
 		}
+		pathText := "no direct asset path"
+		if hasPath {
+			pathText = "direct asset path " + path
+		}
 		id := releaseLinkID{Project: project, TagName: tag, LinkID: l.ID}
-		fmt.Fprintf(&b, "Existing link %d: name %q, URL %s.\n  terraform import gitlab_release_link.<name> '%s'\n"+
-			"  import {\n    to = gitlab_release_link.<name>\n    id = %q\n  }\n", l.ID, l.Name, l.URL, id, id)
+		fmt.Fprintf(&b, "  Existing link %d: name %q, URL %s, %s.\n  terraform import gitlab_release_link.<name> '%s'\n"+
+			"  import {\n    to = gitlab_release_link.<name>\n    id = %q\n  }\n", l.ID, l.Name, l.URL, pathText, id, id)
 	}
 	return b.String()
 }
@@ -101,6 +123,9 @@ func (r *releaseLinkResource) sameProject(ctx context.Context, a, b types.String
 	if r.data == nil || a.IsUnknown() || b.IsUnknown() {
 		return false, nil
 	}
+	// Planning has no timeouts block; the lookups get the default operation deadline.
+	ctx, cancel := context.WithTimeout(ctx, defaultTimeout)
+	defer cancel()
 	before, err := r.data.client.GetProject(ctx, a.ValueString())
 	if gitlab.IsProjectNotFound(err) {
 		return false, nil

@@ -123,7 +123,7 @@ func linkDataAttributes() map[string]schema.Attribute {
 func (p *providerData) releaseLinks(ctx context.Context, project, tag types.String, summary string, diags *diag.Diagnostics) ([]gitlab.ReleaseLink, bool) {
 	links, err := p.links.all(ctx, project.ValueString(), tag.ValueString())
 	if err != nil {
-		diags.AddError(summary, releaseReadDetail(project.ValueString(), tag.ValueString(), err))
+		diags.AddError(summary, p.releaseReadDetail(project.ValueString(), tag.ValueString(), err))
 		return nil, false
 	}
 	return links, true
@@ -131,19 +131,19 @@ func (p *providerData) releaseLinks(ctx context.Context, project, tag types.Stri
 
 // setFromListing fills a data source's link from GitLab; filepath, the deprecated name, carries the same path.
 func (m *releaseLinkModel) setFromListing(link *gitlab.ReleaseLink) {
-	m.setFromAPI(link, false)
-	m.Filepath = m.DirectAssetPath
+	m.Filepath = types.StringNull()
+	m.setFromAPI(link)
 }
 
 // releaseReadDetail explains a failed listing: a missing project or release is named as such.
-func releaseReadDetail(project, tag string, err error) string {
+func (p *providerData) releaseReadDetail(project, tag string, err error) string {
 	switch {
 	case gitlab.IsProjectNotFound(err):
-		return errorDetail(fmt.Sprintf("Project %q was not found.", project), project, tag, err)
+		return p.errorDetail(fmt.Sprintf("Project %q was not found.", project), project, tag, err)
 	case gitlab.IsRecordNotFound(err):
-		return errorDetail(fmt.Sprintf("Release %q was not found in project %q.", tag, project), project, tag, err)
+		return p.errorDetail(fmt.Sprintf("Release %q was not found in project %q.", tag, project), project, tag, err)
 	default:
-		return errorDetail(fmt.Sprintf("Could not read the links of release %q in project %q.", tag, project), project, tag, err)
+		return p.errorDetail(fmt.Sprintf("Could not read the links of release %q in project %q.", tag, project), project, tag, err)
 	}
 }
 

@@ -11,12 +11,25 @@ import (
 
 // errorDetail turns a failed call into the detail of a diagnostic: what failed (a sentence naming the project,
 // tag and link), a blank line, what GitLab said, and what the user can do about it.
-func errorDetail(what string, project, tag string, err error) string {
+func (p *providerData) errorDetail(what string, project, tag string, err error) string {
 	var down *gitlab.UnavailableError
 	if errors.As(err, &down) {
 		return what + "\n\n" + outageDetail(down)
 	}
-	return fmt.Sprintf("%s\n\nGitLab said: %s\n\n%s", what, err, advice(project, tag, err))
+	return fmt.Sprintf("%s\n\nGitLab said: %s\n\n%s", what, err, p.advice(project, tag, err))
+}
+
+// advice says what to check for an error from GitLab. Without a token, GitLab's answers to anonymous requests
+// (404 for a private project, 403 for a write to a public one) are explained by that first.
+func (p *providerData) advice(project, tag string, err error) string {
+	if p != nil && p.noToken != "" && (gitlab.IsProjectNotFound(err) || gitlab.HasStatus(err, 403)) {
+		return fmt.Sprintf("No token is configured: %s. GitLab therefore answers as to an anonymous visitor, who may "+
+			"not change links and for whom a private project does not exist. Set the provider's token attribute, or the "+
+			"GITLAB_TOKEN environment variable, to an access token with the api scope. In GitLab CI, CI_JOB_TOKEN is used "+
+			"automatically only against the GitLab that runs the job: when no base URL is configured, or it has the "+
+			"origin of CI_API_V4_URL or CI_SERVER_URL.\n\n%s", p.noToken, advice(project, tag, err))
+	}
+	return advice(project, tag, err)
 }
 
 // outageDetail explains an outage in full once per provider run; every other request that met it fails with
@@ -82,7 +95,9 @@ func advice(project, tag string, err error) string {
 }
 
 // projectNotFoundAdvice explains GitLab's "404 Project Not Found", which means either that the project does not
-// exist or that the token cannot see it: GitLab answers the same for a private project without access.
+// exist or that the token cannot see it: GitLab answers the same for a private project without access. Since the
+// link may well still exist, the way out for a project deleted on purpose is to forget its links, not to destroy
+// them: a destroy meets the same answer.
 func projectNotFoundAdvice(project string) string {
 	hint := ""
 	if !strings.Contains(project, "/") && !isNumeric(project) {
@@ -90,9 +105,10 @@ func projectNotFoundAdvice(project string) string {
 	}
 	return fmt.Sprintf("Either project %q does not exist (it was deleted, renamed or mistyped) or the token cannot see it: "+
 		"GitLab answers the same for a private project the token has no access to, and for every private project when no "+
-		"token is configured. Check the project ID or full path and that the token's user is a member of the project.%s "+
-		"If the project was deleted on purpose, its links are gone too: run terraform destroy -refresh=false, or "+
-		"forget them with terraform state rm (or a removed block).",
+		"token is configured. Check the project ID or full path and that the token's user is a member of the project.%s\n\n"+
+		"If the project was deleted on purpose, its links went with it: remove them from the state with "+
+		"terraform state rm <address>, or with a removed block (Terraform 1.7 and later):\n\n"+
+		"  removed {\n    from = gitlab_release_link.<name>\n    lifecycle {\n      destroy = false\n    }\n  }",
 		project, hint)
 }
 

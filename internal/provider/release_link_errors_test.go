@@ -123,13 +123,23 @@ func TestAccReleaseLink_accessErrors(t *testing.T) {
 	withToken := func(token string) string {
 		return strings.Replace(env.linkConfig(env.Project, env.Tag, attrs), env.Token, token, 1)
 	}
+	noToken := func(project string) string {
+		return strings.Replace(env.linkConfig(project, env.Tag, attrs), fmt.Sprintf("token    = %q", env.Token), "", 1)
+	}
+	public := env.emu.AddProject("test-group/public-"+fmt.Sprint(env.ProjectID), true)
+	if err := env.emu.AddRelease(public.FullPath, env.Tag); err != nil {
+		t.Fatal(err)
+	}
+	noTokenFirst := `No token is configured: the provider block sets no token and GITLAB_TOKEN is empty\. .*Set the provider's ` +
+		`token attribute, or the GITLAB_TOKEN environment variable, to an access token with the api scope\. In GitLab CI, ` +
+		`CI_JOB_TOKEN is used automatically only against the GitLab that runs the job.*`
 	for _, tc := range []struct{ name, config, want string }{
 		{"bad token", withToken("wrong-token"), `(?s)401.*GitLab rejected the token`},
 		{"reporter", withToken("reporter-token"), `(?s)403.*at least the Developer role`},
 		{"read-only scope", withToken("read-only-token"), `(?s)insufficient_scope.*api scope`},
 		{"no access", withToken("stranger-token"), `(?s)404 Project Not Found.*does not exist.*or the token cannot see it`},
-		{"no token", strings.Replace(env.linkConfig(env.Project, env.Tag, attrs), fmt.Sprintf("token    = %q", env.Token), "", 1),
-			`(?s)404 Project Not Found.*when no\s+token is configured`},
+		{"no token", noToken(env.Project), `(?s)404 Project Not Found.*` + noTokenFirst + `Either project .* does not exist`},
+		{"no token, public project", noToken(public.FullPath), `(?s)403 Forbidden.*` + noTokenFirst + `The token is not allowed`},
 		{"missing release", env.linkConfig(env.Project, "v9.9.9", attrs), `(?s)has no release for\s+tag\s+"v9.9.9"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -137,7 +147,7 @@ func TestAccReleaseLink_accessErrors(t *testing.T) {
 			t.Setenv("CI_JOB_TOKEN", "")
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProviders,
-				Steps:                    []resource.TestStep{{Config: tc.config, ExpectError: regexp.MustCompile(tc.want)}},
+				Steps:                    []resource.TestStep{{Config: tc.config, ExpectError: wrapped(tc.want)}},
 			})
 		})
 	}
@@ -165,28 +175,6 @@ func TestAccReleaseLink_projectNotFoundOnRefresh(t *testing.T) {
 			},
 			{Config: config, PlanOnly: true},
 		},
-	})
-}
-
-// A link identical to the configuration, left by an apply that was killed after GitLab committed it, is adopted:
-// the apply converges without a duplicate and without a conflict error.
-func TestAccReleaseLink_adoptsIdenticalLink(t *testing.T) {
-	env := newTestEnv(t)
-	path := "/bin/app"
-	orphan := env.createLink(t, env.Tag, gitlab.CreateReleaseLinkOptions{Name: "app", URL: "https://example.com/app",
-		LinkType: "package", DirectAssetPath: &path})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		CheckDestroy:             env.checkNoLinks(env.Tag),
-		Steps: []resource.TestStep{{
-			Config: env.linkConfig(env.Project, env.Tag, `  name = "app"
-  url  = "https://example.com/app"
-  link_type = "package"
-  direct_asset_path = "/bin/app"`),
-			Check: resource.ComposeTestCheckFunc(
-				resource.TestCheckResourceAttr(testResource, "link_id", fmt.Sprint(orphan.ID)),
-				env.checkLinkCount(t, env.Tag, 1)),
-		}},
 	})
 }
 

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlabtest"
@@ -76,8 +77,9 @@ func TestAccReleaseLink_underFaults(t *testing.T) {
 	})
 }
 
-// TestAccReleaseLink_retriesExhausted shows the error once retries run out, and that the next apply converges,
-// including when GitLab had committed the link before answering 502.
+// TestAccReleaseLink_retriesExhausted shows the error once retries run out, and the way out when GitLab had
+// committed the link before answering 502: the next apply, a new run that cannot know the link is its own, names
+// it with the import command, and after the import the plan is empty.
 func TestAccReleaseLink_retriesExhausted(t *testing.T) {
 	env := newTestEnv(t)
 	env.requireEmulator(t)
@@ -86,6 +88,7 @@ func TestAccReleaseLink_retriesExhausted(t *testing.T) {
 	post := func(kind gitlabtest.FaultKind) gitlabtest.Fault {
 		return gitlabtest.Fault{Method: "POST", Route: gitlabtest.RouteLinks, Kind: kind}
 	}
+	var orphan int64
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             env.checkNoLinks(env.Tag),
@@ -101,12 +104,23 @@ func TestAccReleaseLink_retriesExhausted(t *testing.T) {
 					env.emu.AddFaults(post(gitlabtest.FaultCommitThenBadGateway), post(gitlabtest.FaultBadGateway))
 				},
 				Config:      config,
-				ExpectError: wrapped(`502 Bad Gateway \(after 2 attempts\)`),
+				ExpectError: wrapped(`502 Bad Gateway \(after 2 attempts\).*GitLab may have created the link all the same.*next apply reports the link as already taken`),
 			},
 			{
-				// The next apply adopts that link instead of failing on "has already been taken" or making a second one.
-				Config: config,
-				Check:  env.checkLinkCount(t, env.Tag, 1),
+				PreConfig:   func() { orphan = env.linkNamed(t, env.Tag, "app").ID },
+				Config:      config,
+				ExpectError: env.takenError(0, ""),
+			},
+			{
+				Config: config, ResourceName: testResource, ImportState: true, ImportStatePersist: true,
+				ImportStateIdFunc: func(*terraform.State) (string, error) {
+					return fmt.Sprintf("%s:%s:%d", env.Project, env.Tag, orphan), nil
+				},
+			},
+			{
+				Config:           config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:            env.holdsLink(t, &orphan),
 			},
 		},
 	})

@@ -84,6 +84,9 @@ func (r *releaseLinkResource) resolveSlashID(ctx context.Context, raw string) (r
 	if err != nil {
 		return releaseLinkID{}, fmt.Sprintf("%s.\n\n%s", err, importIDExamples)
 	}
+	// Import has no timeouts block; the lookups get the default operation deadline.
+	ctx, cancel := context.WithTimeout(ctx, defaultTimeout)
+	defer cancel()
 	var found []releaseLinkID
 	var tried []string
 	for _, c := range candidates {
@@ -93,7 +96,7 @@ func (r *releaseLinkResource) resolveSlashID(ctx context.Context, raw string) (r
 		case err == nil:
 			found = append(found, c)
 		case !gitlab.IsNotFound(err):
-			return releaseLinkID{}, errorDetail(fmt.Sprintf("Could not look up link %d of release %q in project %q while resolving the import ID %q.",
+			return releaseLinkID{}, r.data.errorDetail(fmt.Sprintf("Could not look up link %d of release %q in project %q while resolving the import ID %q.",
 				c.LinkID, c.TagName, c.Project, raw), c.Project, c.TagName, err)
 		}
 	}

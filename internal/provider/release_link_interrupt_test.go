@@ -1,17 +1,36 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os/exec"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlabtest"
 )
 
-// TestAccReleaseLink_interruptedApply stops an apply of 20 links half-way, once with Ctrl-C (SIGINT) and once by
-// killing Terraform and the provider outright (SIGKILL, as a cancelled CI job does), then applies again: GitLab
-// ends up with exactly the configured links, none twice, and the plan after that is empty.
+// TestAccReleaseLink_interruptedApply stops an apply of 20 links while GitLab has created some of them but not yet
+// answered, once with Ctrl-C (SIGINT) and once by killing Terraform and the provider outright (SIGKILL, as a
+// cancelled CI job does), then applies again.
+//
+// Either way the creates in flight are lost to Terraform: Ctrl-C makes the provider stop waiting for them (and
+// Terraform saves the state of the creates that had finished), a kill saves nothing more. GitLab completes them all
+// the same, as it completes any request it has received. The next apply, a new run that cannot tell those links
+// from someone else's, fails on each with "has already been taken" and its import command; running the printed
+// commands is the way out. GitLab then holds exactly the configured links, none twice, the plan is empty and
+// destroy removes them all.
 func TestAccReleaseLink_interruptedApply(t *testing.T) {
 	requireAcc(t)
 	providerDir := buildProvider(t, "test")
@@ -20,13 +39,16 @@ func TestAccReleaseLink_interruptedApply(t *testing.T) {
 			env := newTestEnv(t)
 			env.requireEmulator(t)
 			const n = 20
+			proxy := newHoldingProxy(t, env.BaseURL)
 			tf := newTerraformCLI(t, providerDir)
-			tf.write("main.tf", strings.Replace(env.manyLinksConfig("", map[string]int{env.Tag: n}),
-				"registry.terraform.io/hashicorp/gitlab", "registry.terraform.io/gitlab-release-links/gitlab", 1))
+			tf.write("main.tf", strings.Replace(env.manyLinksConfig("", map[string]int{env.Tag: n}), env.BaseURL, proxy.URL, 1))
 			tf.write("versions.tf", "terraform {\n  required_providers {\n    gitlab = { source = \"gitlab-release-links/gitlab\" }\n  }\n}\n")
 
-			env.emu.SetLatency(400 * time.Millisecond)
-			cmd := exec.Command(tf.bin, "apply", "-auto-approve", "-no-color")
+			// Terraform runs 10 creates at once; GitLab's answers are held until Terraform hangs up, so no create
+			// finishes and no other starts before the stop.
+			const parallelism = 10
+			proxy.hold.Store(int64(time.Minute))
+			cmd := exec.Command(tf.bin, "apply", "-auto-approve", "-no-color", fmt.Sprintf("-parallelism=%d", parallelism))
 			cmd.Dir, cmd.Env = tf.dir, tf.env
 			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // the signal reaches the provider too
 			var out strings.Builder
@@ -34,34 +56,63 @@ func TestAccReleaseLink_interruptedApply(t *testing.T) {
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
-			for deadline := time.Now().Add(30 * time.Second); len(env.emu.Links(env.Project, env.Tag)) == 0; {
+			for deadline := time.Now().Add(30 * time.Second); len(env.emu.Links(env.Project, env.Tag)) < parallelism; {
 				if time.Now().After(deadline) {
-					t.Fatalf("no link was created within 30s:\n%s", out.String())
+					t.Fatalf("GitLab did not get %d creates within 30s:\n%s", parallelism, out.String())
 				}
-				time.Sleep(20 * time.Millisecond)
+				time.Sleep(5 * time.Millisecond)
 			}
 			if err := syscall.Kill(-cmd.Process.Pid, sig); err != nil {
 				t.Fatal(err)
 			}
-			_ = cmd.Wait()
-			made := len(env.emu.Links(env.Project, env.Tag))
-			t.Logf("%d of %d links existed when the apply was stopped", made, n)
+			if err := cmd.Wait(); err == nil {
+				t.Fatalf("the stopped apply exited 0:\n%s", out.String())
+			}
+			proxy.hold.Store(0)
+			proxy.inFlight.Wait()
+			made := env.emu.Links(env.Project, env.Tag)
+			orphans := linkIDs(made)
+			if inState := tf.stateLinkIDs(); len(inState) != 0 {
+				t.Fatalf("the stopped apply saved links %v to state, though GitLab had answered none of its creates", inState)
+			}
+			t.Logf("GitLab created %d of %d links before the apply was stopped", len(orphans), n)
+			if sig == syscall.SIGINT {
+				// The creates in flight, exactly those GitLab completed, report that they were interrupted.
+				var want []string
+				for _, l := range made {
+					want = append(want, "gitlab_release_link.r0["+strings.TrimPrefix(l.Name, "asset-")+"]")
+				}
+				slices.Sort(want)
+				if got := interruptedAddresses(out.String()); !slices.Equal(got, want) {
+					t.Errorf("the interrupted apply reported %v as interrupted, want %v:\n%s", got, want, out.String())
+				}
+			}
 
-			env.emu.SetLatency(0)
 			// A killed Terraform leaves its state lock behind, as it would for a user.
 			outAgain, code := tf.run("apply", "-auto-approve", "-lock=false")
-			if code != 0 {
-				t.Fatalf("the apply after the interruption failed (%d):\n%s", code, outAgain)
+			imports := importCommands(outAgain)
+			var named []int64
+			for _, c := range imports {
+				named = append(named, c.linkID)
 			}
-			if sig == syscall.SIGKILL && !strings.Contains(outAgain, "Adopted Existing Release Link") {
-				// Nothing was saved to state, so the links made before the kill can only have been adopted.
-				t.Errorf("the apply after a kill adopted no link:\n%s", outAgain)
+			slices.Sort(named)
+			if code == 0 || !slices.Equal(named, orphans) || strings.Count(outAgain, "Error: ") != len(orphans) {
+				t.Fatalf("the apply after the stop exited %d and named links %v, want an error for each of %v and no other:\n%s",
+					code, named, orphans, outAgain)
+			}
+			if err := env.holdsExactly(env.Tag, n, func(i int) string { return fmt.Sprintf("https://example.com/%s/asset-%d", env.Tag, i) }); err != nil {
+				t.Fatalf("the apply after the stop did not create the other links: %s", err)
+			}
+			for _, c := range imports {
+				if importOut, code := tf.run("import", "-lock=false", c.address, c.id); code != 0 {
+					t.Fatalf("the printed import of %s failed (%d):\n%s", c.address, code, importOut)
+				}
+			}
+			if planOut, code := tf.run("plan", "-detailed-exitcode", "-lock=false"); code != 0 {
+				t.Fatalf("the plan after the imports is not empty (%d):\n%s", code, planOut)
 			}
 			if err := env.holdsExactly(env.Tag, n, func(i int) string { return fmt.Sprintf("https://example.com/%s/asset-%d", env.Tag, i) }); err != nil {
 				t.Fatal(err)
-			}
-			if planOut, code := tf.run("plan", "-detailed-exitcode", "-lock=false"); code != 0 {
-				t.Fatalf("the plan after converging is not empty (%d):\n%s", code, planOut)
 			}
 			if destroyOut, code := tf.run("destroy", "-auto-approve", "-lock=false"); code != 0 {
 				t.Fatalf("destroy failed (%d):\n%s", code, destroyOut)
@@ -73,30 +124,119 @@ func TestAccReleaseLink_interruptedApply(t *testing.T) {
 	}
 }
 
-// TestAccReleaseLink_projectDeleted deletes the project under managed links: a plan is an error that names both
-// causes and the way out, and that way out, destroy without a refresh, succeeds because GitLab's project 404 on
-// delete means the links are gone.
-func TestAccReleaseLink_projectDeleted(t *testing.T) {
-	requireAcc(t)
-	env := newTestEnv(t)
-	env.requireEmulator(t)
-	tf := newTerraformCLI(t, buildProvider(t, "test"))
-	tf.write("main.tf", env.linkConfig(env.Project, env.Tag, linkBody))
-	tf.write("versions.tf", "terraform {\n  required_providers {\n    gitlab = { source = \"gitlab-release-links/gitlab\" }\n  }\n}\n")
-	if out, code := tf.run("apply", "-auto-approve"); code != 0 {
-		t.Fatalf("apply failed (%d):\n%s", code, out)
-	}
-	if err := env.client.DeleteProject(t.Context(), env.Project); err != nil {
+// holdingProxy passes requests on to GitLab and holds GitLab's answer to each POST for a while before passing it
+// back, so that an apply stopped meanwhile leaves links that GitLab created and Terraform never heard of.
+type holdingProxy struct {
+	URL      string
+	hold     atomic.Int64 // time.Duration
+	inFlight sync.WaitGroup
+}
+
+func newHoldingProxy(t *testing.T, target string) *holdingProxy {
+	t.Helper()
+	u, err := url.Parse(target)
+	if err != nil {
 		t.Fatal(err)
 	}
-	out, code := tf.run("plan")
-	if code == 0 || !wrapped(`404 Project Not Found.*or the token cannot see it.*terraform destroy -refresh=false`).MatchString(out) {
-		t.Fatalf("plan after the project was deleted exited %d, want an error with the way out:\n%s", code, out)
+	p := &holdingProxy{}
+	forward := httputil.NewSingleHostReverseProxy(u)
+	forward.ModifyResponse = func(resp *http.Response) error {
+		if resp.Request.Method == http.MethodPost {
+			select {
+			case <-time.After(time.Duration(p.hold.Load())):
+			case <-resp.Request.Context().Done():
+			}
+		}
+		return nil
 	}
-	if out, code := tf.run("destroy", "-auto-approve", "-refresh=false"); code != 0 {
-		t.Fatalf("destroy -refresh=false failed (%d):\n%s", code, out)
+	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p.inFlight.Add(1)
+		defer p.inFlight.Done()
+		forward.ServeHTTP(w, r)
+	}))
+	t.Cleanup(server.Close)
+	p.URL = server.URL
+	return p
+}
+
+// linkIDs returns the links' IDs in ascending order.
+func linkIDs(links []gitlabtest.Link) []int64 {
+	ids := []int64{}
+	for _, l := range links {
+		ids = append(ids, l.ID)
 	}
-	if out, _ := tf.run("state", "list"); strings.TrimSpace(out) != "" {
-		t.Fatalf("state still lists resources:\n%s", out)
+	slices.Sort(ids)
+	return ids
+}
+
+// stateLinkIDs returns the link_id of every gitlab_release_link in the working directory's state, ascending.
+func (c *terraformCLI) stateLinkIDs() []int64 {
+	c.t.Helper()
+	out, code := c.run("show", "-json")
+	if code != 0 {
+		c.t.Fatalf("terraform show -json failed (%d):\n%s", code, out)
 	}
+	var state struct {
+		Values *struct {
+			RootModule struct {
+				Resources []struct {
+					Type   string
+					Values struct {
+						LinkID int64 `json:"link_id"`
+					}
+				}
+			} `json:"root_module"`
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &state); err != nil {
+		c.t.Fatalf("reading terraform show -json: %s\n%s", err, out)
+	}
+	ids := []int64{}
+	if state.Values != nil {
+		for _, r := range state.Values.RootModule.Resources {
+			if r.Type == "gitlab_release_link" {
+				ids = append(ids, r.Values.LinkID)
+			}
+		}
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// importCommand is one "has already been taken" error's recovery: the printed terraform import command, with the
+// address Terraform shows beside the error in place of gitlab_release_link.<name>.
+type importCommand struct {
+	address, id string
+	linkID      int64
+}
+
+var (
+	diagnosticAddress = regexp.MustCompile(`with (gitlab_release_link\.[^,\s]+),`)
+	printedImport     = regexp.MustCompile(`terraform import gitlab_release_link\.<name> '([^']+:(\d+))'`)
+)
+
+// interruptedAddresses returns the resources whose operation a terraform run reports as interrupted, sorted.
+func interruptedAddresses(output string) []string {
+	var addresses []string
+	for _, block := range strings.Split(output, "Error: ")[1:] {
+		if address := diagnosticAddress.FindStringSubmatch(block); address != nil && strings.Contains(block, "The operation was interrupted.") {
+			addresses = append(addresses, address[1])
+		}
+	}
+	slices.Sort(addresses)
+	return addresses
+}
+
+// importCommands reads the import commands out of the errors of a terraform run.
+func importCommands(output string) []importCommand {
+	var commands []importCommand
+	for _, block := range strings.Split(output, "Error: ")[1:] {
+		address, command := diagnosticAddress.FindStringSubmatch(block), printedImport.FindStringSubmatch(block)
+		if address == nil || command == nil {
+			continue
+		}
+		linkID, _ := strconv.ParseInt(command[2], 10, 64)
+		commands = append(commands, importCommand{address: address[1], id: command[1], linkID: linkID})
+	}
+	return commands
 }

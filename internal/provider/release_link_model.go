@@ -104,9 +104,12 @@ type releaseLinkModel struct {
 	External        types.Bool   `tfsdk:"external"`
 }
 
-// setFromAPI copies what GitLab returned into the model. The asset path goes into filepath when usesFilepath
-// (the configuration or prior state uses the deprecated name), otherwise into direct_asset_path.
-func (m *releaseLinkModel) setFromAPI(link *gitlab.ReleaseLink, usesFilepath bool) {
+// setFromAPI copies what GitLab returned into the model. The asset path goes into both direct_asset_path and
+// filepath, since an import or a refresh cannot know which name the configuration uses (ModifyPlan, which sees
+// the configuration, keeps them apart). A link without a path keeps filepath = "" where the model has it: the
+// official SDKv2 provider's way of saying "no path", in its states and in configurations written for it.
+func (m *releaseLinkModel) setFromAPI(link *gitlab.ReleaseLink) {
+	keepEmpty := m.emptyFilepath()
 	m.LinkID = types.Int64Value(link.ID)
 	m.ID = types.StringValue(releaseLinkID{Project: m.Project.ValueString(), TagName: m.TagName.ValueString(), LinkID: link.ID}.String())
 	m.Name = types.StringValue(link.Name)
@@ -116,28 +119,25 @@ func (m *releaseLinkModel) setFromAPI(link *gitlab.ReleaseLink, usesFilepath boo
 	m.External = types.BoolPointerValue(link.External)
 	m.DirectAssetPath, m.Filepath = types.StringNull(), types.StringNull()
 	if p, ok := assetPath(link, m.TagName.ValueString()); ok {
-		if usesFilepath {
-			m.Filepath = types.StringValue(p)
-		} else {
-			m.DirectAssetPath = types.StringValue(p)
-		}
+		m.DirectAssetPath, m.Filepath = types.StringValue(p), types.StringValue(p)
+	} else if keepEmpty {
+		m.Filepath = types.StringValue("")
 	}
 }
 
-// setFromWrite is setFromAPI after a create or update that sent path. When GitLab's direct_asset_url shows that
-// a path is set but in a shape assetPath cannot read back, the path sent is the one GitLab holds.
+// setFromWrite is setFromAPI after a create or update that sent path, for a model holding the plan. When GitLab
+// holds the path that was sent, both names keep their planned values; when its direct_asset_url shows that a path
+// is set but in a shape assetPath cannot read back, the path sent is the one GitLab holds.
 func (m *releaseLinkModel) setFromWrite(link *gitlab.ReleaseLink, path *string) {
-	usesFilepath, wasEmpty := !m.Filepath.IsNull(), m.emptyFilepath()
-	m.setFromAPI(link, usesFilepath)
-	if wasEmpty && m.Filepath.IsNull() {
-		m.Filepath = types.StringValue("") // as configured; GitLab holds no path
+	plannedPath, plannedFilepath := m.DirectAssetPath, m.Filepath
+	m.setFromAPI(link)
+	held, ok := assetPath(link, m.TagName.ValueString())
+	if !ok && path != nil && link.DirectAssetURL != link.URL {
+		held, ok = *path, true
+		m.DirectAssetPath, m.Filepath = types.StringValue(held), types.StringValue(held)
 	}
-	if _, ok := assetPath(link, m.TagName.ValueString()); !ok && path != nil && link.DirectAssetURL != link.URL {
-		if usesFilepath {
-			m.Filepath = types.StringValue(*path)
-		} else {
-			m.DirectAssetPath = types.StringValue(*path)
-		}
+	if ok == (path != nil) && (!ok || held == *path) {
+		m.DirectAssetPath, m.Filepath = plannedPath, plannedFilepath
 	}
 }
 
@@ -190,10 +190,8 @@ func (m releaseLinkModel) assetPath() *string {
 
 // sameLink reports whether m asks GitLab for nothing that state does not already hold.
 func (m releaseLinkModel) sameLink(state releaseLinkModel) bool {
-	planPath, statePath := m.assetPath(), state.assetPath()
-	samePath := (planPath == nil) == (statePath == nil) && (planPath == nil || *planPath == *statePath)
 	return m.TagName.Equal(state.TagName) && m.Name.Equal(state.Name) && m.URL.Equal(state.URL) &&
-		m.LinkType.Equal(state.LinkType) && samePath
+		m.LinkType.Equal(state.LinkType) && samePath(m.assetPath(), state.assetPath())
 }
 
 // planComputed predicts the computed attributes: id from the project, tag and link ID, and direct_asset_url,
@@ -219,14 +217,52 @@ func (m *releaseLinkModel) planComputed(state *releaseLinkResourceModel) {
 	}
 }
 
+// planPaths plans direct_asset_path and filepath from the configuration, which sets at most one of them: that one
+// as configured, the other with the same path, so state holds the path under both names as after an import. While
+// the path stays as it is, a name the configuration leaves out keeps its value from state, so that no plan shows
+// a change GitLab would not see (an SDKv2 state's filepath = "", a state written before the path was mirrored).
+func (m *releaseLinkModel) planPaths(config releaseLinkModel, state *releaseLinkResourceModel) {
+	m.DirectAssetPath, m.Filepath = config.DirectAssetPath, config.Filepath
+	if config.DirectAssetPath.IsUnknown() || config.Filepath.IsUnknown() {
+		for _, v := range []*types.String{&m.DirectAssetPath, &m.Filepath} {
+			if v.IsNull() {
+				*v = types.StringUnknown()
+			}
+		}
+		return
+	}
+	path := config.assetPath()
+	if state != nil && samePath(path, state.assetPath()) {
+		if config.DirectAssetPath.IsNull() {
+			m.DirectAssetPath = state.DirectAssetPath
+		}
+		if config.Filepath.IsNull() {
+			m.Filepath = state.Filepath
+		}
+		return
+	}
+	other := types.StringPointerValue(path)
+	if config.DirectAssetPath.IsNull() {
+		m.DirectAssetPath = other
+	}
+	if config.Filepath.IsNull() {
+		m.Filepath = other
+	}
+}
+
+// samePath reports whether two asset paths, nil for none, are the same.
+func samePath(a, b *string) bool {
+	return (a == nil) == (b == nil) && (a == nil || *a == *b)
+}
+
 // sameLinkPath reports whether the release and the asset path are those of state.
 func (m releaseLinkModel) sameLinkPath(state releaseLinkModel) bool {
 	planPath, statePath := m.assetPath(), state.assetPath()
 	return m.TagName.Equal(state.TagName) && planPath != nil && statePath != nil && *planPath == *statePath
 }
 
-// emptyFilepath reports whether the configuration says filepath = "", the official SDKv2 provider's way of saying
-// "no path". State must keep that "" to match the configuration, while GitLab holds no path.
+// emptyFilepath reports whether filepath is "", the official SDKv2 provider's way of saying "no path". A
+// configuration may say it, so state keeps it while GitLab holds no path.
 func (m releaseLinkModel) emptyFilepath() bool {
 	return !m.Filepath.IsNull() && !m.Filepath.IsUnknown() && m.Filepath.ValueString() == ""
 }

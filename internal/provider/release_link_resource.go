@@ -99,15 +99,19 @@ func (r *releaseLinkResource) Schema(ctx context.Context, _ resource.SchemaReque
 			},
 			"direct_asset_path": schema.StringAttribute{
 				MarkdownDescription: "The permanent download path, served at `/<project>/-/releases/<tag_name>/downloads<path>`, " +
-					"e.g. `/bin/app-linux-amd64`. Remove it to clear the path.",
+					"e.g. `/bin/app-linux-amd64`. Remove it to clear the path. The state holds the path under both this name " +
+					"and `filepath`, whichever one the configuration uses.",
 				Optional:   true,
+				Computed:   true,
 				Validators: []validator.String{assetPathFormat, pathConflict("filepath")},
 			},
 			"filepath": schema.StringAttribute{
-				MarkdownDescription: "Deprecated name of `direct_asset_path`.",
-				DeprecationMessage:  "Use direct_asset_path instead; filepath is its old name and will be removed in a future major version.",
-				Optional:            true,
-				Validators:          []validator.String{legacyAssetPathFormat, pathConflict("direct_asset_path")},
+				MarkdownDescription: "Deprecated name of `direct_asset_path`, holding the same path. `\"\"` means no path, as it " +
+					"did in the official provider.",
+				DeprecationMessage: "Use direct_asset_path instead; filepath is its old name and will be removed in a future major version.",
+				Optional:           true,
+				Computed:           true,
+				Validators:         []validator.String{legacyAssetPathFormat, pathConflict("direct_asset_path")},
 			},
 			"link_id": schema.Int64Attribute{
 				MarkdownDescription: "GitLab's ID of the link.",
@@ -142,6 +146,9 @@ func (r *releaseLinkResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	timeout, diags := plan.Timeouts.Create(ctx, defaultTimeout)
 	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
@@ -156,12 +163,11 @@ func (r *releaseLinkResource) Create(ctx context.Context, req resource.CreateReq
 		link, err = r.takenLink(ctx, project, tag, opts, err, &resp.Diagnostics)
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to Create Release Link", createErrorDetail(project, tag, opts.Name, err))
+		resp.Diagnostics.AddError("Unable to Create Release Link", r.data.createErrorDetail(project, tag, opts.Name, err))
 		return
 	}
 	r.data.links.claim(link.ID)
 	plan.setFromWrite(link, opts.DirectAssetPath)
-	resp.Diagnostics.Append(rememberEmptyFilepath(ctx, &plan.releaseLinkModel, resp.Private)...)
 	resp.Diagnostics.Append(plan.save(ctx, &resp.State, resp.Identity)...)
 }
 
@@ -173,6 +179,9 @@ func (r *releaseLinkResource) Read(ctx context.Context, req resource.ReadRequest
 	}
 	timeout, diags := state.Timeouts.Read(ctx, defaultTimeout)
 	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
@@ -188,21 +197,17 @@ func (r *releaseLinkResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to Read Release Link", errorDetail(
+		resp.Diagnostics.AddError("Unable to Read Release Link", r.data.errorDetail(
 			fmt.Sprintf("Could not read link %d of release %q in project %q.", linkID, tag, project), project, tag, err))
 		return
 	}
-	wasEmpty := state.emptyFilepath()
-	state.setFromAPI(link, !state.Filepath.IsNull())
-	if wasEmpty && state.Filepath.IsNull() {
-		// Keep filepath = "" where the configuration says so (recorded at create or update); an SDKv2 state's ""
-		// with no such record becomes null, since such configurations left filepath out.
-		configured, diags := req.Private.GetKey(ctx, emptyFilepathKey)
-		resp.Diagnostics.Append(diags...)
-		if configured != nil {
-			state.Filepath = types.StringValue("")
-		}
+	if state.Name.IsNull() && state.Filepath.IsNull() {
+		// The first read after an import. A link without a path gets filepath = "", as the official SDKv2 provider
+		// stored it, which a configuration that leaves the path out plans as it is (see planPaths) and one that
+		// says filepath = "" matches.
+		state.Filepath = types.StringValue("")
 	}
+	state.setFromAPI(link)
 	resp.Diagnostics.Append(state.save(ctx, &resp.State, resp.Identity)...)
 }
 
@@ -215,6 +220,9 @@ func (r *releaseLinkResource) Update(ctx context.Context, req resource.UpdateReq
 	}
 	timeout, diags := plan.Timeouts.Update(ctx, defaultTimeout)
 	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
@@ -223,7 +231,6 @@ func (r *releaseLinkResource) Update(ctx context.Context, req resource.UpdateReq
 		// Only the project's spelling (ID or path of the same project) or the timeouts changed: nothing to send.
 		plan.LinkID, plan.DirectAssetURL, plan.External = state.LinkID, state.DirectAssetURL, state.External
 		plan.ID = types.StringValue(releaseLinkID{Project: project, TagName: tag, LinkID: linkID}.String())
-		resp.Diagnostics.Append(rememberEmptyFilepath(ctx, &plan.releaseLinkModel, resp.Private)...)
 		resp.Diagnostics.Append(plan.save(ctx, &resp.State, resp.Identity)...)
 		return
 	}
@@ -244,13 +251,12 @@ func (r *releaseLinkResource) Update(ctx context.Context, req resource.UpdateReq
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to Update Release Link", errorDetail(
+		resp.Diagnostics.AddError("Unable to Update Release Link", r.data.errorDetail(
 			fmt.Sprintf("Could not update link %d (%q) of release %q in project %q.", linkID, opts.Name, tag, project),
 			project, tag, err))
 		return
 	}
 	plan.setFromWrite(link, opts.DirectAssetPath)
-	resp.Diagnostics.Append(rememberEmptyFilepath(ctx, &plan.releaseLinkModel, resp.Private)...)
 	resp.Diagnostics.Append(plan.save(ctx, &resp.State, resp.Identity)...)
 }
 
@@ -262,23 +268,28 @@ func (r *releaseLinkResource) Delete(ctx context.Context, req resource.DeleteReq
 	}
 	timeout, diags := state.Timeouts.Delete(ctx, defaultTimeout)
 	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	project, tag, linkID := state.Project.ValueString(), state.TagName.ValueString(), state.LinkID.ValueInt64()
 	defer r.data.links.invalidate(tag)
 	err := r.data.client.DeleteReleaseLink(ctx, project, tag, linkID)
-	if err == nil || gitlab.IsRecordNotFound(err) || gitlab.IsProjectNotFound(err) {
-		// Already gone: deleted outside Terraform, with its release or project, or by an earlier attempt whose
-		// answer was lost. Only GitLab's own 404s count; a proxy's 404 page says nothing about the link.
+	if err == nil || gitlab.IsRecordNotFound(err) {
+		// Already gone: deleted outside Terraform, with its release, or by an earlier attempt whose answer was
+		// lost. Only GitLab's own 404 for a link or release counts: its project 404 is the same for a deleted
+		// project and for a token that lost access, and a proxy's 404 page says nothing about the link.
 		return
 	}
-	resp.Diagnostics.AddError("Unable to Delete Release Link", errorDetail(
-		fmt.Sprintf("Could not delete link %d of release %q in project %q.", linkID, tag, project), project, tag, err))
+	resp.Diagnostics.AddError("Unable to Delete Release Link", r.data.errorDetail(
+		fmt.Sprintf("Could not delete link %d of release %q in project %q, so it stays in the state.", linkID, tag, project),
+		project, tag, err))
 }
 
-// ModifyPlan fills in the computed values that are already known, so a plan shows "known after apply" only
-// where something really changes.
+// ModifyPlan plans the asset path under both of its names from the configuration, and fills in the computed values
+// that are already known, so a plan shows "known after apply" only where something really changes.
 func (r *releaseLinkResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
@@ -288,15 +299,20 @@ func (r *releaseLinkResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	var config releaseLinkResourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	var state *releaseLinkResourceModel
 	if !req.State.Raw.IsNull() {
 		state = &releaseLinkResourceModel{}
 		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
 	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	if state != nil && !plan.Project.Equal(state.Project) {
 		same, err := r.sameProject(ctx, state.Project, plan.Project)
 		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("project"), "Unable to Compare Projects", errorDetail(
+			resp.Diagnostics.AddAttributeError(path.Root("project"), "Unable to Compare Projects", r.data.errorDetail(
 				fmt.Sprintf("project changed from %q to %q, and GitLab could not say whether both name the same project "+
 					"(then the link stays) or two different ones (then it is replaced).", state.Project.ValueString(), plan.Project.ValueString()),
 				plan.Project.ValueString(), plan.TagName.ValueString(), err))
@@ -307,6 +323,7 @@ func (r *releaseLinkResource) ModifyPlan(ctx context.Context, req resource.Modif
 			return
 		}
 	}
+	plan.planPaths(config.releaseLinkModel, state)
 	plan.planComputed(state)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
@@ -316,18 +333,4 @@ func (m *releaseLinkResourceModel) save(ctx context.Context, state *tfsdk.State,
 	diags := state.Set(ctx, m)
 	diags.Append(setIdentity(ctx, identity, m.releaseLinkModel)...)
 	return diags
-}
-
-// emptyFilepathKey is the private state key that records a configured filepath = "".
-const emptyFilepathKey = "empty_filepath"
-
-// rememberEmptyFilepath records in private state whether the configuration says filepath = "", so that refreshes
-// keep that "" (see Read) instead of turning it into null and planning a change.
-func rememberEmptyFilepath(ctx context.Context, m *releaseLinkModel, private interface {
-	SetKey(context.Context, string, []byte) diag.Diagnostics
-}) diag.Diagnostics {
-	if m.emptyFilepath() {
-		return private.SetKey(ctx, emptyFilepathKey, []byte("true"))
-	}
-	return private.SetKey(ctx, emptyFilepathKey, nil)
 }

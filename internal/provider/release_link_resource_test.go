@@ -72,7 +72,7 @@ func TestAccReleaseLink_lifecycle(t *testing.T) {
 					expect("url", knownvalue.StringExact("https://example.com/app.tar.gz")),
 					expect("link_type", knownvalue.StringExact("package")),
 					expect("direct_asset_path", knownvalue.StringExact("/bin/app.tar.gz")),
-					expect("filepath", knownvalue.Null()),
+					expect("filepath", knownvalue.StringExact("/bin/app.tar.gz")),
 					expect("direct_asset_url", knownvalue.StringExact(env.downloadURL(env.Tag, "/bin/app.tar.gz"))),
 					expect("external", knownvalue.Null()),
 					expect("id", knownvalue.StringRegexp(regexp.MustCompile("^"+regexp.QuoteMeta(env.Project+":"+env.Tag+":")+`\d+$`))))
@@ -100,12 +100,14 @@ func TestAccReleaseLink_lifecycle(t *testing.T) {
   link_type = "runbook"
   direct_asset_path = "/dist/app-1.0.tar.gz"`, plancheck.ResourceActionUpdate,
 				expect("direct_asset_path", knownvalue.StringExact("/dist/app-1.0.tar.gz")),
+				expect("filepath", knownvalue.StringExact("/dist/app-1.0.tar.gz")),
 				expect("direct_asset_url", knownvalue.StringExact(env.downloadURL(env.Tag, "/dist/app-1.0.tar.gz")))),
 			// Removing the path from the configuration clears it on GitLab.
 			func() resource.TestStep {
 				s := step(`  name = "app-1.0.tar.gz"
   url = "https://example.com/v1/app.tar.gz"`, plancheck.ResourceActionUpdate,
 					expect("direct_asset_path", knownvalue.Null()),
+					expect("filepath", knownvalue.Null()),
 					expect("link_type", knownvalue.StringExact("other")),
 					expect("direct_asset_url", knownvalue.StringExact("https://example.com/v1/app.tar.gz")))
 				s.Check = env.onServer(t, env.Tag, "app-1.0.tar.gz", "https://example.com/v1/app.tar.gz", "other", "https://example.com/v1/app.tar.gz")
@@ -225,12 +227,12 @@ func TestAccReleaseLink_filepathAliasAndDownloadsURL(t *testing.T) {
   filepath = "/bin/app"`),
 				ConfigStateChecks: []statecheck.StateCheck{
 					expect("filepath", knownvalue.StringExact("/bin/app")),
-					expect("direct_asset_path", knownvalue.Null()),
+					expect("direct_asset_path", knownvalue.StringExact("/bin/app")),
 					expect("direct_asset_url", knownvalue.StringExact(env.downloadURL(env.Tag, "/bin/app"))),
 				},
 			},
 			{
-				// Moving to the new name is not a change on GitLab: no PUT is sent.
+				// Moving to the new name is not a change at all: the plan is empty and no PUT is sent.
 				PreConfig: func() {
 					if env.emu != nil {
 						env.emu.ResetRequestCounts()
@@ -239,8 +241,9 @@ func TestAccReleaseLink_filepathAliasAndDownloadsURL(t *testing.T) {
 				Config: env.linkConfig(env.Project, env.Tag, `  name = "app"
   url  = "https://example.com/app"
   direct_asset_path = "/bin/app"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					expect("filepath", knownvalue.Null()),
+					expect("filepath", knownvalue.StringExact("/bin/app")),
 					expect("direct_asset_path", knownvalue.StringExact("/bin/app")),
 				},
 				Check: func(*terraform.State) error {
@@ -269,6 +272,7 @@ func TestAccReleaseLink_filepathAliasAndDownloadsURL(t *testing.T) {
 					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionUpdate)}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					expect("direct_asset_path", knownvalue.StringExact("/bin/new")),
+					expect("filepath", knownvalue.StringExact("/bin/new")),
 					expect("direct_asset_url", knownvalue.StringExact(env.downloadURL(env.Tag, "/bin/new"))),
 				},
 			},
@@ -374,14 +378,16 @@ func TestAccReleaseLink_emptyFilepath(t *testing.T) {
 				Check: noPath,
 			},
 			{
-				Config:            config("/bin/app"),
-				ConfigStateChecks: []statecheck.StateCheck{expect("filepath", knownvalue.StringExact("/bin/app"))},
+				Config: config("/bin/app"),
+				ConfigStateChecks: []statecheck.StateCheck{expect("filepath", knownvalue.StringExact("/bin/app")),
+					expect("direct_asset_path", knownvalue.StringExact("/bin/app"))},
 			},
 			{
 				// Back to "": the path is cleared on GitLab, and the refreshes that follow plan nothing.
-				Config:            config(""),
-				ConfigStateChecks: []statecheck.StateCheck{expect("filepath", knownvalue.StringExact(""))},
-				Check:             noPath,
+				Config: config(""),
+				ConfigStateChecks: []statecheck.StateCheck{expect("filepath", knownvalue.StringExact("")),
+					expect("direct_asset_path", knownvalue.Null())},
+				Check: noPath,
 			},
 		},
 	})
