@@ -96,7 +96,7 @@ func TestAccReleaseLink_retriesExhausted(t *testing.T) {
 			{
 				PreConfig:   func() { env.emu.AddFaults(post(gitlabtest.FaultBadGateway), post(gitlabtest.FaultBadGateway)) },
 				Config:      config,
-				ExpectError: wrapped(`Unable to Create Release Link.*502 Bad Gateway \(after 2 attempts\)`),
+				ExpectError: wrapped(`Unable to Create Release Link.*GitLab at \S+ is unreachable or failing: 2 attempts over \S+ failed, the last one \(POST \S+\) with 502 Bad Gateway`),
 			},
 			{
 				// The first attempt was committed and answered 502, the retry failed too: the link exists, outside state.
@@ -104,7 +104,7 @@ func TestAccReleaseLink_retriesExhausted(t *testing.T) {
 					env.emu.AddFaults(post(gitlabtest.FaultCommitThenBadGateway), post(gitlabtest.FaultBadGateway))
 				},
 				Config:      config,
-				ExpectError: wrapped(`502 Bad Gateway \(after 2 attempts\).*GitLab may have created the link all the same.*next apply reports the link as already taken`),
+				ExpectError: wrapped(`with 502 Bad Gateway.*GitLab may have created the link all the same.*next apply reports the link as already taken`),
 			},
 			{
 				PreConfig:   func() { orphan = env.linkNamed(t, env.Tag, "app").ID },
