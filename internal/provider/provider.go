@@ -314,7 +314,7 @@ func sameOrigin(a, b string) bool {
 // tokenKind picks the header a configured token travels in. Prefixed job tokens go in JOB-TOKEN and prefixed
 // personal, project and group access tokens in PRIVATE-TOKEN. Any other token starts in PRIVATE-TOKEN, which works
 // for every access token whatever its age, and moves to "Authorization: Bearer" if GitLab answers 401, which is
-// how OAuth tokens are accepted (gitlab-api.md §3b).
+// how OAuth tokens are accepted (GITLAB.md §3b).
 func tokenKind(token string) gitlab.AuthKind {
 	switch {
 	case strings.HasPrefix(token, "glcbt-"):

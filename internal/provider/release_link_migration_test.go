@@ -115,8 +115,12 @@ func TestReleaseLink_officialStateMigration(t *testing.T) {
 				project = fmt.Sprint(p.ID)
 			}
 			config := proto.resourceConfig(t, project, testTag, tc.config)
-			raw := tc.state(t, fixtureData{Project: project, Tag: testTag, LinkID: link.ID,
-				DirectAssetURL: emu.DirectAssetURL(p.FullPath, testTag, link)})
+			// GITLAB.md §1 "Response JSON": the link's URL without a path, otherwise its permanent download URL.
+			directAssetURL := link.URL
+			if link.Filepath != "" {
+				directAssetURL = fmt.Sprintf("%s/%s/-/releases/%s/downloads%s", emu.URL(), p.FullPath, testTag, link.Filepath)
+			}
+			raw := tc.state(t, fixtureData{Project: project, Tag: testTag, LinkID: link.ID, DirectAssetURL: directAssetURL})
 
 			upgraded := proto.upgrade(t, raw)
 			refreshed, private := proto.read(t, upgraded, []byte(tc.private()))

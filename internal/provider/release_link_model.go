@@ -142,7 +142,7 @@ func (m *releaseLinkModel) setFromWrite(link *gitlab.ReleaseLink, path *string) 
 }
 
 // assetPath recovers the link's direct asset path, which GitLab does not return, from direct_asset_url
-// (gitlab-api.md §1): it equals url when no path is set, and is otherwise
+// (GITLAB.md §1): it equals url when no path is set, and is otherwise
 // "<gitlab>/<project path>/-/releases/<escaped tag>/downloads<path>". Only that exact shape counts, so a URL that
 // merely contains "downloads" never invents a path.
 func assetPath(link *gitlab.ReleaseLink, tag string) (string, bool) {

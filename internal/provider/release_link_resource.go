@@ -235,7 +235,7 @@ func (r *releaseLinkResource) Update(ctx context.Context, req resource.UpdateReq
 		return
 	}
 	// GitLab resets an omitted link_type to "other" and clears the path only on an explicit null
-	// (gitlab-api.md §1.4), so every field is always sent.
+	// (GITLAB.md §1.4), so every field is always sent.
 	opts := gitlab.UpdateReleaseLinkOptions{
 		Name: plan.Name.ValueString(), URL: plan.URL.ValueString(), LinkType: plan.LinkType.ValueString(),
 		DirectAssetPath: plan.assetPath(),

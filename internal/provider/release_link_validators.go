@@ -45,7 +45,7 @@ var notBlank = stringCheck{
 	},
 }
 
-// linkURL applies GitLab's AddressableUrlValidator rules for link URLs (gitlab-api.md §2b "URL rules").
+// linkURL applies GitLab's AddressableUrlValidator rules for link URLs (GITLAB.md §2b "URL rules").
 var linkURL = stringCheck{
 	description: "must be an http, https or ftp URL with a host",
 	check:       checkLinkURL,
@@ -86,7 +86,7 @@ var positiveDuration = stringCheck{
 	},
 }
 
-// assetPathFormat applies GitLab's filepath rules (gitlab-api.md §2b "Filepath format"): the regex
+// assetPathFormat applies GitLab's filepath rules (GITLAB.md §2b "Filepath format"): the regex
 // \A\/[^\/](?!.*\/\/.*)[\-\.\w\/]+[\da-zA-Z]+\z and at most 128 characters.
 var assetPathFormat = stringCheck{
 	description: "must start with /, use only letters, digits, '-', '.', '_' and '/', have no '//', end with a letter or digit, and be 4 to 128 characters long",

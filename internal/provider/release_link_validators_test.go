@@ -46,7 +46,7 @@ func TestAssetPathFormat(t *testing.T) {
 		path string
 		ok   bool
 	}{
-		// Valid and invalid examples from GitLab's own tests (gitlab-api.md §2b).
+		// Valid and invalid examples from GitLab's own tests (GITLAB.md §2b).
 		{"/binaries/awesome-app.dmg", true},
 		{"/binaries/awesome-app-1", true},
 		{"/sub_tr__ee.ex..ample-2--1/v99.com", true},

@@ -88,7 +88,7 @@ func (d *releaseLinksDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if !ok {
 		return
 	}
-	// GitLab orders by creation time, newest first, with no tiebreak (gitlab-api.md §1.1): sort by ID instead,
+	// GitLab orders by creation time, newest first, with no tiebreak (GITLAB.md §1.1): sort by ID instead,
 	// so the list stays put between reads.
 	var models []releaseLinkModel
 	for i := range links {
