@@ -143,23 +143,51 @@ func TestAccProvider_tokenKinds(t *testing.T) {
 	for _, tc := range []struct {
 		name, block string
 		env         map[string]string
+		// header is the only way the token may travel; bearerAfter401 allows the one PRIVATE-TOKEN per run that
+		// a token of unknown kind starts with before GitLab's 401 moves it to Authorization: Bearer.
+		header         string
+		bearerAfter401 bool
 	}{
-		{"personal access token", fmt.Sprintf("provider \"gitlab\" {\n  base_url = %q\n  token = \"glpat-personal-token\"\n}\n", env.BaseURL), nil},
-		{"OAuth token", fmt.Sprintf("provider \"gitlab\" {\n  base_url = %q\n  token = \"oauth-access-token\"\n}\n", env.BaseURL), nil},
-		{"job token", fmt.Sprintf("provider \"gitlab\" {\n  base_url = %q\n  token = \"glcbt-job-token\"\n}\n", env.BaseURL), nil},
+		{"personal access token", fmt.Sprintf("provider \"gitlab\" {\n  base_url = %q\n  token = \"glpat-personal-token\"\n}\n", env.BaseURL), nil,
+			"PRIVATE-TOKEN", false},
+		{"OAuth token", fmt.Sprintf("provider \"gitlab\" {\n  base_url = %q\n  token = \"oauth-access-token\"\n}\n", env.BaseURL), nil,
+			"Authorization", true},
+		{"job token", fmt.Sprintf("provider \"gitlab\" {\n  base_url = %q\n  token = \"glcbt-job-token\"\n}\n", env.BaseURL), nil,
+			"JOB-TOKEN", false},
 		{"GITLAB_TOKEN and GITLAB_BASE_URL", "provider \"gitlab\" {}\n",
-			map[string]string{"GITLAB_TOKEN": "glpat-personal-token", "GITLAB_BASE_URL": env.BaseURL}},
+			map[string]string{"GITLAB_TOKEN": "glpat-personal-token", "GITLAB_BASE_URL": env.BaseURL}, "PRIVATE-TOKEN", false},
 		{"CI job token from the environment", "provider \"gitlab\" {}\n",
-			map[string]string{"CI_JOB_TOKEN": "glcbt-job-token", "CI_API_V4_URL": env.BaseURL + "/api/v4"}},
+			map[string]string{"CI_JOB_TOKEN": "glcbt-job-token", "CI_API_V4_URL": env.BaseURL + "/api/v4"}, "JOB-TOKEN", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, k := range ciVariables {
 				t.Setenv(k, tc.env[k])
 			}
+			env.emu.ResetRequestCounts()
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProviders,
-				CheckDestroy:             env.checkNoLinks(env.Tag),
-				Steps:                    []resource.TestStep{{Config: env.withProvider(tc.block, config)}},
+				CheckDestroy: func(s *terraform.State) error {
+					// The emulator accepts a personal access token as a Bearer token, as GitLab does, so only the
+					// header it arrived in shows whether the client chose right. Read before the test's own client
+					// asks GitLab anything.
+					seen := env.emu.TokenHeaders()
+					if err := env.checkNoLinks(env.Tag)(s); err != nil {
+						return err
+					}
+					for way, n := range seen {
+						switch {
+						case way == tc.header:
+						case way == "PRIVATE-TOKEN" && tc.bearerAfter401 && n <= seen[tc.header]:
+						default:
+							return fmt.Errorf("the token travelled %d times as %s, want only %s: %v", n, way, tc.header, seen)
+						}
+					}
+					if seen[tc.header] == 0 {
+						return fmt.Errorf("the token never travelled as %s: %v", tc.header, seen)
+					}
+					return nil
+				},
+				Steps: []resource.TestStep{{Config: env.withProvider(tc.block, config)}},
 			})
 		})
 	}
@@ -372,6 +400,53 @@ func TestAccProvider_jobTokenOnlyForJobsGitLab(t *testing.T) {
 						return fmt.Errorf("the job token was not sent in JOB-TOKEN to the job's GitLab")
 					}
 					return env.checkLinkCount(t, env.Tag, 1)(nil)
+				},
+			},
+		},
+	})
+}
+
+// TestAccProvider_headersStayWithGitLab: the configured headers, like the token, reach the configured GitLab and
+// nothing else. A front server on another origin that redirects to the emulator must not make the client hand
+// them over; without the redirect, the emulator receives them.
+func TestAccProvider_headersStayWithGitLab(t *testing.T) {
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, env.BaseURL+r.URL.RequestURI(), http.StatusTemporaryRedirect)
+	}))
+	defer front.Close()
+	block := func(baseURL string) string {
+		return fmt.Sprintf("provider \"gitlab\" {\n  base_url = %q\n  token    = %q\n  headers  = { X-Proxy-Secret = \"hush\" }\n}\n",
+			baseURL, env.Token)
+	}
+	config := env.linkConfig(env.Project, env.Tag, linkBody)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             env.checkNoLinks(env.Tag),
+		Steps: []resource.TestStep{
+			{
+				// Through the redirect, the emulator sees an anonymous request without the header, and the
+				// private project does not exist for it.
+				PreConfig:   env.emu.ResetRequestCounts,
+				Config:      env.withProvider(block(front.URL), config),
+				ExpectError: wrapped(`404 Project Not Found`),
+			},
+			{
+				PreConfig: func() {
+					if env.emu.RequestCount("POST", gitlabtest.RouteLinks) == 0 {
+						t.Error("the redirect did not reach the emulator: the step proves nothing")
+					}
+					if n, tokens := env.emu.HeaderSeen("X-Proxy-Secret"), env.emu.TokenHeaders(); n != 0 || len(tokens) != 0 {
+						t.Errorf("another origin received the configured header %d times and the token %v", n, tokens)
+					}
+				},
+				Config: env.withProvider(block(env.BaseURL), config),
+				Check: func(*terraform.State) error {
+					if env.emu.HeaderSeen("X-Proxy-Secret") == 0 {
+						return fmt.Errorf("the configured GitLab did not receive the configured header")
+					}
+					return nil
 				},
 			},
 		},
