@@ -64,3 +64,15 @@ func (c *Client) DeleteRelease(ctx context.Context, project, tag string) error {
 	_, err := c.do(ctx, http.MethodDelete, releasePath(project, tag), nil, nil, nil)
 	return err
 }
+
+// ListReleases reads the project's releases, newest first (GitLab's default order, by released_at), and hands
+// them to fn one page of up to 100 at a time, as each page arrives (GITLAB.md §7b). An error from fn stops the
+// listing and is returned as it is. Each release embeds its links, but nothing in GitLab's reference promises that
+// list complete for a release with many links: read them with ListReleaseLinks. A reader who may list releases
+// but not read the project's code gets no TagName (§7b).
+func (c *Client) ListReleases(ctx context.Context, project string, fn func(page []Release) error) error {
+	if err := requireSegment("project", project); err != nil {
+		return err
+	}
+	return eachPage(ctx, c, projectPath(project)+"/releases", nil, fn)
+}

@@ -2,7 +2,11 @@ package gitlab
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
+	"reflect"
+	"strconv"
 	"testing"
 )
 
@@ -77,5 +81,74 @@ func TestReleaseErrors(t *testing.T) {
 				t.Fatalf("error %v after %d requests", err, log.count())
 			}
 		})
+	}
+}
+
+// pagedReleases answers GET …/releases with three pages of two releases, naming the next page in X-Next-Page.
+func pagedReleases(w http.ResponseWriter, r *http.Request, _ int) {
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	w.Header().Set("X-Next-Page", map[int]string{1: "2", 2: "3", 3: ""}[page])
+	reply(w, http.StatusOK, fmt.Sprintf(`[{"tag_name":"v%d.0","assets":{"links":[]}},{"tag_name":"v%d.1","assets":{"links":[]}}]`, page, page))
+}
+
+func TestListReleases(t *testing.T) {
+	errStop := errors.New("stop")
+	tests := []struct {
+		name      string
+		stopAfter int // pages; 0 reads all
+		wantTags  []string
+		wantPages []string
+		wantErr   error
+	}{
+		{name: "every page, as it comes", wantTags: []string{"v1.0", "v1.1", "v2.0", "v2.1", "v3.0", "v3.1"},
+			wantPages: []string{"page=1&per_page=100", "page=2&per_page=100", "page=3&per_page=100"}},
+		{name: "the caller stops after the first page", stopAfter: 1, wantTags: []string{"v1.0", "v1.1"},
+			wantPages: []string{"page=1&per_page=100"}, wantErr: errStop},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, log := serve(t, pagedReleases)
+			var tags []string
+			pages := 0
+			err := mustNew(t, fastConfig(srv.URL)).ListReleases(testContext(t), "grp/proj", func(page []Release) error {
+				for _, r := range page {
+					tags = append(tags, r.TagName)
+				}
+				if pages++; pages == tc.stopAfter {
+					return errStop
+				}
+				return nil
+			})
+			if !errors.Is(err, tc.wantErr) {
+				t.Fatalf("error %v, want %v", err, tc.wantErr)
+			}
+			if !reflect.DeepEqual(tags, tc.wantTags) {
+				t.Errorf("tags %q, want %q", tags, tc.wantTags)
+			}
+			var queries []string
+			for _, r := range log.all() {
+				if r.Path != "/api/v4/projects/grp%2Fproj/releases" {
+					t.Errorf("requested %s", r.Path)
+				}
+				queries = append(queries, r.Query)
+			}
+			if !reflect.DeepEqual(queries, tc.wantPages) {
+				t.Errorf("queries %q, want %q", queries, tc.wantPages)
+			}
+		})
+	}
+}
+
+func TestListReleasesProjectNotFound(t *testing.T) {
+	srv, _ := serve(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+		reply(w, http.StatusNotFound, `{"message":"404 Project Not Found"}`)
+	})
+	called := false
+	err := mustNew(t, fastConfig(srv.URL)).ListReleases(testContext(t), "grp/proj", func([]Release) error {
+		called = true
+		return nil
+	})
+	if !IsProjectNotFound(err) || called {
+		t.Fatalf("error %v, page handed over %v; want a project 404 and no page", err, called)
 	}
 }
