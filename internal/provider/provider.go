@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -26,7 +27,10 @@ import (
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
 )
 
-var _ provider.Provider = &gitlabProvider{}
+var (
+	_ provider.Provider                  = &gitlabProvider{}
+	_ provider.ProviderWithListResources = &gitlabProvider{}
+)
 
 // defaultBaseURL is used when neither base_url, GITLAB_BASE_URL nor (for job tokens) CI_API_V4_URL or
 // CI_SERVER_URL is set.
@@ -194,6 +198,7 @@ func (p *gitlabProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	data := &providerData{client: client, links: newLinkCache(client), noToken: missingToken(config, cfg)}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
 }
 
 func (p *gitlabProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -202,6 +207,11 @@ func (p *gitlabProvider) Resources(_ context.Context) []func() resource.Resource
 
 func (p *gitlabProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{NewReleaseLinkDataSource, NewReleaseLinksDataSource}
+}
+
+// ListResources are what `terraform query` (Terraform 1.14 and later) lists.
+func (p *gitlabProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{NewReleaseLinkListResource}
 }
 
 // clientConfig turns the provider block and the environment into a client configuration.

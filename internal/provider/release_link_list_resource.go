@@ -1,0 +1,172 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	"github.com/hashicorp/terraform-plugin-framework/list/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
+)
+
+var _ list.ListResourceWithConfigure = &releaseLinkListResource{}
+
+// NewReleaseLinkListResource returns the gitlab_release_link list resource, which `terraform query` (Terraform
+// 1.14 and later) uses to find existing links and generate their resource and import blocks.
+func NewReleaseLinkListResource() list.ListResource { return &releaseLinkListResource{} }
+
+// releaseLinkListResource finds the links of one release, or of every release of a project.
+type releaseLinkListResource struct{ data *providerData }
+
+// releaseLinkListModel is the list block's config.
+type releaseLinkListModel struct {
+	Project types.String `tfsdk:"project"`
+	TagName types.String `tfsdk:"tag_name"`
+}
+
+// errListingDone stops the releases listing once Terraform wants no more results or a result reported an error.
+var errListingDone = errors.New("listing done")
+
+func (r *releaseLinkListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_release_link"
+}
+
+func (r *releaseLinkListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Finds the links (assets) of a GitLab release, or of every release of a project, for " +
+			"`terraform query`. [Upstream API](https://docs.gitlab.com/api/releases/links/)",
+		Attributes: map[string]schema.Attribute{
+			"project": schema.StringAttribute{
+				MarkdownDescription: "The project's numeric ID or full path (`group/subgroup/project`), written as given into " +
+					"each result's identity and resource.",
+				Required:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"tag_name": schema.StringAttribute{
+				MarkdownDescription: "The tag of the release whose links to list. Without it, the links of every release of the " +
+					"project, newest release first.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+		},
+	}
+}
+
+func (r *releaseLinkListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+// List streams one result per link, in the order of the releases (newest first) and by link ID within a release.
+// A release's links are read as the resource reads them, one request per 100 links, and nothing more is requested
+// once Terraform's limit is reached.
+func (r *releaseLinkListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
+	var config releaseLinkListModel
+	if diags := req.Config.Get(ctx, &config); diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	project, tag := config.Project.ValueString(), config.TagName.ValueString()
+	stream.Results = func(push func(list.ListResult) bool) {
+		// The whole listing gets the deadline of one operation of the resource.
+		ctx, cancel := context.WithTimeout(ctx, defaultTimeout)
+		defer cancel()
+		sent := int64(0)
+		// emit pushes a release's links; it reports false once Terraform wants no more.
+		emit := func(tag string, links []gitlab.ReleaseLink) bool {
+			sort.Slice(links, func(i, j int) bool { return links[i].ID < links[j].ID })
+			for i := range links {
+				if !push(r.result(ctx, req, project, tag, &links[i])) {
+					return false
+				}
+				if sent++; req.Limit > 0 && sent >= req.Limit {
+					return false
+				}
+			}
+			return true
+		}
+		fail := func(detail string) {
+			push(list.ListResult{Diagnostics: diag.Diagnostics{diag.NewErrorDiagnostic("Unable to List Release Links", detail)}})
+		}
+
+		if tag != "" {
+			links, err := r.data.client.ListReleaseLinks(ctx, project, tag)
+			if err != nil {
+				fail(r.data.releaseReadDetail(project, tag, err))
+				return
+			}
+			emit(tag, links)
+			return
+		}
+		err := r.data.client.ListReleases(ctx, project, func(page []gitlab.Release) error {
+			for _, release := range page {
+				if release.TagName == "" {
+					fail(fmt.Sprintf("GitLab listed the releases of project %q without their tag names, which it hides from "+
+						"users who may not read the project's code. Use a token whose user has at least the Reporter role "+
+						"in the project, or set tag_name to list the links of one release.", project))
+					return errListingDone
+				}
+				links, err := r.data.client.ListReleaseLinks(ctx, project, release.TagName)
+				if gitlab.IsRecordNotFound(err) {
+					continue // deleted since the releases were listed
+				}
+				if err != nil {
+					fail(r.data.releaseReadDetail(project, release.TagName, err))
+					return errListingDone
+				}
+				if !emit(release.TagName, links) {
+					return errListingDone
+				}
+			}
+			return nil
+		})
+		switch {
+		case errors.Is(err, errListingDone):
+		case gitlab.IsProjectNotFound(err):
+			fail(r.data.releaseReadDetail(project, "", err))
+		case err != nil:
+			fail(r.data.errorDetail(fmt.Sprintf("Could not list the releases of project %q.", project), project, "", err))
+		}
+	}
+}
+
+// result is one link's list result: its identity, a name a person recognises and, when Terraform asks for it,
+// the resource as a Read after an import stores it, so that the configuration Terraform generates from it plans
+// nothing once imported.
+func (r *releaseLinkListResource) result(ctx context.Context, req list.ListRequest, project, tag string, link *gitlab.ReleaseLink) list.ListResult {
+	result := req.NewListResult(ctx)
+	result.DisplayName = tag + "/" + link.Name
+	m := releaseLinkModel{Project: types.StringValue(project), TagName: types.StringValue(tag), Filepath: types.StringValue("")}
+	m.setFromAPI(link)
+	result.Diagnostics.Append(setIdentity(ctx, result.Identity, m)...)
+	if req.IncludeResource {
+		result.Diagnostics.Append(setResource(ctx, result.Resource, m)...)
+	}
+	return result
+}
+
+// setResource stores a link as the resource's full state, with a null timeouts block as after an import.
+func setResource(ctx context.Context, res *tfsdk.Resource, m releaseLinkModel) diag.Diagnostics {
+	typ, diags := res.Schema.TypeAtPath(ctx, path.Root("timeouts"))
+	if diags.HasError() {
+		return diags
+	}
+	null, err := typ.ValueFromTerraform(ctx, tftypes.NewValue(typ.TerraformType(ctx), nil))
+	t, ok := null.(timeouts.Value)
+	if err != nil || !ok {
+		diags.AddError("Unable to List Release Links", fmt.Sprintf("The timeouts block has an unexpected type %T (%v). Please report this issue.", null, err))
+		return diags
+	}
+	return res.Set(ctx, releaseLinkResourceModel{releaseLinkModel: m, Timeouts: t})
+}
