@@ -3,6 +3,7 @@ package gitlab
 import (
 	"context"
 	"net/http"
+	"net/url"
 )
 
 // Project is the subset of GitLab's project JSON the provider and its test
@@ -64,4 +65,20 @@ func (c *Client) DeleteProject(ctx context.Context, project string) error {
 	}
 	_, err := c.do(ctx, http.MethodDelete, projectPath(project), nil, nil, nil)
 	return err
+}
+
+// ListOwnedProjects returns every project the token's user owns (in their own namespace, or with the Owner role)
+// whose name, path or description contains search, ignoring case, newest first (GITLAB.md §7c). GitLab matches
+// loosely, so callers check the names themselves.
+func (c *Client) ListOwnedProjects(ctx context.Context, search string) ([]Project, error) {
+	params := url.Values{"owned": {"true"}, "search": {search}}
+	all := []Project{}
+	err := eachPage(ctx, c, "/projects", params, func(page []Project) error {
+		all = append(all, page...)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return all, nil
 }

@@ -3,6 +3,8 @@ package gitlab
 import (
 	"context"
 	"net/http"
+	"reflect"
+	"strconv"
 	"testing"
 )
 
@@ -84,6 +86,54 @@ func TestProjectErrors(t *testing.T) {
 			_, err := c.CreateProject(testContext(t), CreateProjectOptions{Path: "proj"})
 			if !HasStatus(err, tc.status) || IsProjectNotFound(err) != tc.projectNotFound || !HasMessage(err, tc.message) {
 				t.Fatalf("error %v", err)
+			}
+		})
+	}
+}
+
+func TestListOwnedProjects(t *testing.T) {
+	tests := []struct {
+		name      string
+		pages     map[int]string // page -> body; the last page has no next one
+		wantIDs   []int64
+		wantQuery []string
+	}{
+		{name: "none", pages: map[int]string{1: `[]`}, wantIDs: []int64{},
+			wantQuery: []string{"owned=true&page=1&per_page=100&search=tf-acc-"}},
+		{name: "two pages", pages: map[int]string{1: `[{"id":3},{"id":2}]`, 2: `[{"id":1}]`}, wantIDs: []int64{3, 2, 1},
+			wantQuery: []string{"owned=true&page=1&per_page=100&search=tf-acc-", "owned=true&page=2&per_page=100&search=tf-acc-"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, log := serve(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+				page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+				next := ""
+				if _, ok := tc.pages[page+1]; ok {
+					next = strconv.Itoa(page + 1)
+				}
+				w.Header().Set("X-Next-Page", next)
+				reply(w, http.StatusOK, tc.pages[page])
+			})
+			got, err := mustNew(t, fastConfig(srv.URL)).ListOwnedProjects(testContext(t), "tf-acc-")
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids := []int64{}
+			for _, p := range got {
+				ids = append(ids, p.ID)
+			}
+			if !reflect.DeepEqual(ids, tc.wantIDs) {
+				t.Errorf("ids %v, want %v", ids, tc.wantIDs)
+			}
+			var queries []string
+			for _, r := range log.all() {
+				if r.Method != http.MethodGet || r.Path != "/api/v4/projects" {
+					t.Errorf("sent %s %s", r.Method, r.Path)
+				}
+				queries = append(queries, r.Query)
+			}
+			if !reflect.DeepEqual(queries, tc.wantQuery) {
+				t.Errorf("queries %q, want %q", queries, tc.wantQuery)
 			}
 		})
 	}
