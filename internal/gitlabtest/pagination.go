@@ -87,7 +87,9 @@ func (c *call) pageLinks(pp pageParams, w pageWindow) string {
 		for k, v := range pp.defaulted {
 			params[k] = v
 		}
-		params["id"] = c.rt.project
+		if c.rt.project != "" {
+			params["id"] = c.rt.project
+		}
 		if c.rt.tag != "" {
 			params["tag_name"] = c.rt.tag
 		}

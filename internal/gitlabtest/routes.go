@@ -25,7 +25,7 @@ const (
 var routeMethods = map[string][]string{
 	RouteUser:     {http.MethodGet},
 	RouteJob:      {http.MethodGet},
-	RouteProjects: {http.MethodPost},
+	RouteProjects: {http.MethodGet, http.MethodPost},
 	RouteProject:  {http.MethodGet, http.MethodDelete},
 	RouteReleases: {http.MethodGet, http.MethodPost},
 	RouteRelease:  {http.MethodGet, http.MethodDelete},
@@ -138,6 +138,8 @@ func (c *call) dispatch(paramErr *response) *response {
 		return c.getUser()
 	case RouteJob + " GET":
 		return c.getJob()
+	case RouteProjects + " GET":
+		return c.listProjects()
 	case RouteProjects + " POST":
 		return c.createProject()
 	case RouteProject + " GET":
