@@ -71,9 +71,18 @@ func newTerraformCLI(t *testing.T, providerDir string) *terraformCLI {
 	home := t.TempDir()
 	rc := filepath.Join(home, "terraformrc")
 	writeFile(t, rc, fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n",
-		"registry.terraform.io/gitlab-release-links/gitlab", providerDir))
+		providerHost()+"/gitlab-release-links/gitlab", providerDir))
 	return &terraformCLI{t: t, bin: bin, dir: t.TempDir(), env: append(os.Environ(),
 		"TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "TF_INPUT=0", "CHECKPOINT_DISABLE=1", "HOME="+home)}
+}
+
+// providerHost is the registry host the CLI resolves the provider's source to: TF_ACC_PROVIDER_HOST when set, as
+// terraform-plugin-testing reads it (registry.opentofu.org for OpenTofu), otherwise Terraform's registry.
+func providerHost() string {
+	if host := os.Getenv("TF_ACC_PROVIDER_HOST"); host != "" {
+		return host
+	}
+	return "registry.terraform.io"
 }
 
 // write puts a file into the working directory.
