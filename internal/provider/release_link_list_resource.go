@@ -36,9 +36,6 @@ type releaseLinkListModel struct {
 	TagName types.String `tfsdk:"tag_name"`
 }
 
-// errListingDone stops the releases listing once Terraform wants no more results or a result reported an error.
-var errListingDone = errors.New("listing done")
-
 func (r *releaseLinkListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_release_link"
 }
@@ -141,12 +138,17 @@ func (r *releaseLinkListResource) List(ctx context.Context, req list.ListRequest
 	}
 }
 
+// errListingDone stops the releases listing once Terraform wants no more results or a result reported an error.
+var errListingDone = errors.New("listing done")
+
 // result is one link's list result: its identity, a name a person recognises and, when Terraform asks for it,
 // the resource as a Read after an import stores it, so that the configuration Terraform generates from it plans
 // nothing once imported.
 func (r *releaseLinkListResource) result(ctx context.Context, req list.ListRequest, project, tag string, link *gitlab.ReleaseLink) list.ListResult {
 	result := req.NewListResult(ctx)
 	result.DisplayName = tag + "/" + link.Name
+	// As Read fills the state an import leaves: filepath = "" first, the official provider's "no path", which
+	// setFromAPI keeps for a link without one and overwrites with the path of a link that has one.
 	m := releaseLinkModel{Project: types.StringValue(project), TagName: types.StringValue(tag), Filepath: types.StringValue("")}
 	m.setFromAPI(link)
 	result.Diagnostics.Append(setIdentity(ctx, result.Identity, m)...)
