@@ -59,14 +59,6 @@ type providerModel struct {
 	EnableAutoCISupport types.Bool   `tfsdk:"enable_auto_ci_support"`
 }
 
-// providerData is what Configure hands to every resource and data source.
-type providerData struct {
-	client *gitlab.Client
-	links  *linkCache
-	// noToken says why no token is sent, when none is; errors then explain GitLab's answers to anonymous requests.
-	noToken string
-}
-
 func (p *gitlabProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
 	resp.TypeName = "gitlab"
 	resp.Version = p.version
