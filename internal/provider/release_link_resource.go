@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -95,7 +96,7 @@ func (r *releaseLinkResource) Schema(ctx context.Context, _ resource.SchemaReque
 					"and `filepath`, whichever one the configuration uses.",
 				Optional:   true,
 				Computed:   true,
-				Validators: []validator.String{assetPathFormat, pathConflict("filepath")},
+				Validators: slices.Concat(assetPathValidators, []validator.String{pathConflict("filepath")}),
 			},
 			"filepath": schema.StringAttribute{
 				MarkdownDescription: "Deprecated name of `direct_asset_path`, holding the same path. `\"\"` means no path, as it " +
@@ -103,7 +104,7 @@ func (r *releaseLinkResource) Schema(ctx context.Context, _ resource.SchemaReque
 				DeprecationMessage: "Use direct_asset_path instead; filepath is its old name and will be removed in a future major version.",
 				Optional:           true,
 				Computed:           true,
-				Validators:         []validator.String{legacyAssetPathFormat, pathConflict("direct_asset_path")},
+				Validators:         slices.Concat(legacyAssetPathValidators, []validator.String{pathConflict("direct_asset_path")}),
 			},
 			"link_id": schema.Int64Attribute{
 				MarkdownDescription: "GitLab's ID of the link.",
