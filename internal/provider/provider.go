@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/providervalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -26,7 +27,10 @@ import (
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
 )
 
-var _ provider.Provider = &gitlabProvider{}
+var (
+	_ provider.Provider                     = &gitlabProvider{}
+	_ provider.ProviderWithConfigValidators = &gitlabProvider{}
+)
 
 // defaultBaseURL is used when neither base_url, GITLAB_BASE_URL nor (for job tokens) CI_API_V4_URL or
 // CI_SERVER_URL is set.
@@ -57,14 +61,6 @@ type providerModel struct {
 	MaxRequestsPerMin   types.Int64  `tfsdk:"max_requests_per_minute"`
 	EarlyAuthCheck      types.Bool   `tfsdk:"early_auth_check"`
 	EnableAutoCISupport types.Bool   `tfsdk:"enable_auto_ci_support"`
-}
-
-// providerData is what Configure hands to every resource and data source.
-type providerData struct {
-	client *gitlab.Client
-	links  *linkCache
-	// noToken says why no token is sent, when none is; errors then explain GitLab's answers to anonymous requests.
-	noToken string
 }
 
 func (p *gitlabProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -104,7 +100,7 @@ func (p *gitlabProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Optional:            true,
 			},
 			"client_key": schema.StringAttribute{
-				MarkdownDescription: "Path to the PEM private key of `client_cert`.",
+				MarkdownDescription: "Path to the PEM private key of `client_cert`; requires `client_cert`.",
 				Optional:            true,
 			},
 			"headers": schema.MapAttribute{
@@ -144,6 +140,10 @@ func (p *gitlabProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			},
 		},
 	}
+}
+
+func (p *gitlabProvider) ConfigValidators(_ context.Context) []provider.ConfigValidator {
+	return []provider.ConfigValidator{providervalidator.RequiredTogether(path.MatchRoot("client_cert"), path.MatchRoot("client_key"))}
 }
 
 func (p *gitlabProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
@@ -220,10 +220,6 @@ func clientConfig(config providerModel, version, terraformVersion string) (gitla
 		diags.AddAttributeError(path.Root("base_url"), "Invalid GitLab Base URL",
 			fmt.Sprintf("The base URL cannot be used: %s\n\nUse a URL such as https://gitlab.example.com, "+
 				"with or without /api/v4.", err))
-	}
-	if config.ClientCert.ValueString() != "" && config.ClientKey.ValueString() == "" {
-		diags.AddAttributeError(path.Root("client_key"), "Missing Client Key",
-			"client_cert is set, so client_key must name the file holding its private key.")
 	}
 	headers := map[string]string{}
 	for k, v := range config.Headers.Elements() {

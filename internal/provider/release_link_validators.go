@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
@@ -34,16 +36,11 @@ func (v stringCheck) ValidateString(_ context.Context, req validator.StringReque
 	}
 }
 
-// notBlank rejects names GitLab would answer with "Name can't be blank".
-var notBlank = stringCheck{
-	description: "must not be empty or only whitespace",
-	check: func(s string) string {
-		if strings.TrimSpace(s) == "" {
-			return "must not be empty or only whitespace: GitLab rejects blank names."
-		}
-		return ""
-	},
-}
+// notBlank rejects names GitLab would answer with "Name can't be blank": empty or only whitespace, by Unicode's
+// definition as ActiveSupport's blank? has it. The class is exactly unicode.IsSpace: ASCII spaces, U+0085 and
+// category Z.
+var notBlank = stringvalidator.RegexMatches(regexp.MustCompile(`[^\t\n\v\f\r\x{85}\p{Z}]`),
+	"must not be empty or only whitespace (GitLab rejects blank names)")
 
 // linkURL applies GitLab's AddressableUrlValidator rules for link URLs (GITLAB.md §2b "URL rules").
 var linkURL = stringCheck{
@@ -86,17 +83,28 @@ var positiveDuration = stringCheck{
 	},
 }
 
-// assetPathFormat applies GitLab's filepath rules (GITLAB.md §2b "Filepath format"): the regex
-// \A\/[^\/](?!.*\/\/.*)[\-\.\w\/]+[\da-zA-Z]+\z and at most 128 characters.
+// assetPathMaxLength is Releases::Link::FILEPATH_MAX_LENGTH, in characters.
+const assetPathMaxLength = 128
+
+// assetPathValidators apply GitLab's filepath rules (GITLAB.md §2b "Filepath format"): at most 128 characters,
+// then the regex \A\/[^\/](?!.*\/\/.*)[\-\.\w\/]+[\da-zA-Z]+\z.
+var assetPathValidators = []validator.String{stringvalidator.UTF8LengthAtMost(assetPathMaxLength), assetPathFormat}
+
+// legacyAssetPathValidators are assetPathValidators for the deprecated filepath, which also accepts "" for "no
+// path" as the official SDKv2 provider did, so that configurations written for it keep working.
+var legacyAssetPathValidators = []validator.String{stringvalidator.UTF8LengthAtMost(assetPathMaxLength), legacyAssetPathFormat}
+
+// assetPathFormat is GitLab's filepath regex. Like GitLab, which checks the length first and returns early, it
+// leaves a path that is too long to the length validator.
 var assetPathFormat = stringCheck{
-	description: "must start with /, use only letters, digits, '-', '.', '_' and '/', have no '//', end with a letter or digit, and be 4 to 128 characters long",
+	description: "must start with /, use only letters, digits, '-', '.', '_' and '/', have no '//', end with a letter or digit, and be at least 4 characters long",
 	check: func(s string) string {
 		if s == "" {
 			// The official SDKv2 provider treated "" as unset; here null means no path.
 			return "is empty. To have no direct asset path, remove the attribute or set it to null."
 		}
-		if n := utf8.RuneCountInString(s); n > 128 {
-			return fmt.Sprintf("is %d characters long; GitLab allows at most 128.", n)
+		if utf8.RuneCountInString(s) > assetPathMaxLength {
+			return ""
 		}
 		if !validAssetPath(s) {
 			return fmt.Sprintf("must start with /, use only letters, digits, '-', '.', '_' and '/', have no '//', "+
@@ -106,8 +114,7 @@ var assetPathFormat = stringCheck{
 	},
 }
 
-// legacyAssetPathFormat is assetPathFormat for the deprecated filepath, which also accepts "" for "no path" as
-// the official SDKv2 provider did, so that configurations written for it keep working.
+// legacyAssetPathFormat is assetPathFormat that also accepts "".
 var legacyAssetPathFormat = stringCheck{
 	description: assetPathFormat.description + ", or empty for no path",
 	check: func(s string) string {
