@@ -311,4 +311,3 @@ func (r *releaseLinkResource) ModifyPlan(ctx context.Context, req resource.Modif
 		resp.Plan.Raw = raw
 	}
 }
-
