@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"log"
+	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
@@ -18,6 +19,9 @@ func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "start the provider with support for debuggers such as delve")
 	flag.Parse()
+	for name, value := range unreadLogSettings(debug, os.LookupEnv) {
+		_ = os.Setenv(name, value) // cannot fail for these names and values
+	}
 
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: "registry.terraform.io/gitlab-release-links/gitlab",
