@@ -26,8 +26,11 @@
 // dir/links-<N>/<phase>/ (the floor's under dir/floor/...); the table then prints each process's pid in start
 // order, so a profile can be matched to its walk. Analyse with `go tool pprof -top -cum <file>`.
 //
-// Cost: on a 2-core machine the default sizes (100 and 1,000 links, both providers) take about 10 minutes, most
-// of it Terraform's own CPU at 1,000 links; BENCH_SIZES=100 takes about a minute.
+// Cost: on this 2-core machine the default sizes (100 and 1,000 links, both providers) take about 4 minutes when
+// it is otherwise idle and up to 8 when other work shares it, most of it Terraform's own CPU at 1,000 links (the
+// floor's cycles are about 40% of it); BENCH_SIZES=100 takes under a minute. CPU times grow with the machine's
+// load too (by 40% or more between an idle and a busy run here), so compare ours with the floor of the same run,
+// not across runs.
 //
 // The package has no code outside its tests and floorprovider. The benchmark is skipped unless BENCH=1, so
 // `go test ./...` and `make test` stay fast; BENCH_LATENCY (default 20ms), BENCH_SIZES (default 100,1000) and
