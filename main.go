@@ -15,6 +15,10 @@ import (
 // version is set at build time with -ldflags "-X main.version=1.2.3".
 var version = "dev"
 
+// onServeReturn runs once Serve has returned. It does nothing, except in a build with -tags pprof, where pprof.go
+// sets it to finish the profiles.
+var onServeReturn = func() {}
+
 func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "start the provider with support for debuggers such as delve")
@@ -27,6 +31,7 @@ func main() {
 		Address: "registry.terraform.io/gitlab-release-links/gitlab",
 		Debug:   debug,
 	})
+	onServeReturn()
 	if err != nil {
 		log.Fatal(err.Error())
 	}
