@@ -30,7 +30,8 @@ type settings struct {
 }
 
 // loadSettings reads BENCH_LATENCY (a Go duration), BENCH_SIZES (comma-separated link counts) and BENCH_PROFILE
-// (an absolute directory).
+// (an absolute directory). BenchmarkTerraform also reads BENCH_PROVIDER, a provider binary to measure instead of
+// the one built from this tree.
 func loadSettings() (settings, error) {
 	s := settings{latency: 20 * time.Millisecond, sizes: []int{100, 1000}}
 	if v := os.Getenv("BENCH_LATENCY"); v != "" {
@@ -74,6 +75,10 @@ func BenchmarkTerraform(b *testing.B) {
 		b.Fatal("the benchmark needs terraform on PATH")
 	}
 	ours := subject{binary: buildProvider(b, ".", cfg.profileDir != ""), profileDir: cfg.profileDir}
+	if prebuilt := os.Getenv("BENCH_PROVIDER"); prebuilt != "" {
+		// Another build of the provider, such as an earlier release, for a before-and-after comparison in one run.
+		ours.binary = prebuilt
+	}
 	floor := subject{binary: buildProvider(b, "./internal/benchmark/floorprovider", false), floor: true}
 	if cfg.profileDir != "" {
 		floor.profileDir = filepath.Join(cfg.profileDir, "floor")
