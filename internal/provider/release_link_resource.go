@@ -8,7 +8,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -17,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -133,7 +131,7 @@ func (r *releaseLinkResource) Configure(_ context.Context, req resource.Configur
 
 func (r *releaseLinkResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan releaseLinkResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(plan.fromRaw(ctx, req.Plan.Raw)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -164,7 +162,7 @@ func (r *releaseLinkResource) Create(ctx context.Context, req resource.CreateReq
 
 func (r *releaseLinkResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state releaseLinkResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(state.fromRaw(ctx, req.State.Raw)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -204,8 +202,8 @@ func (r *releaseLinkResource) Read(ctx context.Context, req resource.ReadRequest
 
 func (r *releaseLinkResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state releaseLinkResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(plan.fromRaw(ctx, req.Plan.Raw)...)
+	resp.Diagnostics.Append(state.fromRaw(ctx, req.State.Raw)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -248,7 +246,7 @@ func (r *releaseLinkResource) Update(ctx context.Context, req resource.UpdateReq
 
 func (r *releaseLinkResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state releaseLinkResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(state.fromRaw(ctx, req.State.Raw)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -280,17 +278,13 @@ func (r *releaseLinkResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if req.Plan.Raw.IsNull() {
 		return
 	}
-	var plan releaseLinkResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	var config releaseLinkResourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	var plan, config releaseLinkResourceModel
+	resp.Diagnostics.Append(plan.fromRaw(ctx, req.Plan.Raw)...)
+	resp.Diagnostics.Append(config.fromRaw(ctx, req.Config.Raw)...)
 	var state *releaseLinkResourceModel
 	if !req.State.Raw.IsNull() {
 		state = &releaseLinkResourceModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+		resp.Diagnostics.Append(state.fromRaw(ctx, req.State.Raw)...)
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -311,12 +305,9 @@ func (r *releaseLinkResource) ModifyPlan(ctx context.Context, req resource.Modif
 	}
 	plan.planPaths(config.releaseLinkModel, state)
 	plan.planComputed(state)
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
-}
-
-// save stores the model as the resource's state, and its identity where Terraform supports one.
-func (m *releaseLinkResourceModel) save(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity) diag.Diagnostics {
-	diags := state.Set(ctx, m)
-	diags.Append(setIdentity(ctx, identity, m.releaseLinkModel)...)
-	return diags
+	raw, diags := plan.toRaw(ctx, req.Plan.Raw.Type())
+	resp.Diagnostics.Append(diags...)
+	if !diags.HasError() && !raw.Equal(req.Plan.Raw) {
+		resp.Plan.Raw = raw
+	}
 }
