@@ -1,6 +1,6 @@
-// Package provider implements the gitlab Terraform provider: its configuration, the gitlab_release_link resource
-// and the gitlab_release_link(s) data sources. It maps Terraform values to calls of internal/gitlab and never
-// speaks HTTP or JSON itself.
+// Package provider implements the gitlab Terraform provider: its configuration, the gitlab_release_link and
+// gitlab_release_links resources and the data sources of the same names. It maps Terraform values to calls of
+// internal/gitlab and never speaks HTTP or JSON itself.
 package provider
 
 import (
@@ -61,6 +61,7 @@ type providerModel struct {
 	MaxRequestsPerMin   types.Int64  `tfsdk:"max_requests_per_minute"`
 	EarlyAuthCheck      types.Bool   `tfsdk:"early_auth_check"`
 	EnableAutoCISupport types.Bool   `tfsdk:"enable_auto_ci_support"`
+	LinksParallelism    types.Int64  `tfsdk:"release_links_parallelism"`
 }
 
 func (p *gitlabProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -134,6 +135,14 @@ func (p *gitlabProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"Defaults to `false`: no request is made until one is needed.",
 				Optional: true,
 			},
+			"release_links_parallelism": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("How many requests one `gitlab_release_links` resource sends to GitLab at a time "+
+					"when it creates, changes or deletes links. Defaults to `%d`. Terraform runs up to `-parallelism` resources at "+
+					"once, so several such resources multiply it; the provider's rate-limit handling and `max_requests_per_minute` "+
+					"apply to all requests together.", defaultParallelism),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(1, 100)},
+			},
 			"enable_auto_ci_support": schema.BoolAttribute{
 				MarkdownDescription: "Use `CI_JOB_TOKEN` against the job's own GitLab when no token is configured. Defaults to `true`.",
 				Optional:            true,
@@ -157,6 +166,7 @@ func (p *gitlabProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		"client_cert": config.ClientCert, "client_key": config.ClientKey, "headers": config.Headers,
 		"retries": config.Retries, "request_timeout": config.RequestTimeout, "max_requests_per_minute": config.MaxRequestsPerMin,
 		"early_auth_check": config.EarlyAuthCheck, "enable_auto_ci_support": config.EnableAutoCISupport,
+		"release_links_parallelism": config.LinksParallelism,
 	} {
 		if v.IsUnknown() {
 			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown GitLab Provider Setting",
@@ -191,13 +201,17 @@ func (p *gitlabProvider) Configure(ctx context.Context, req provider.ConfigureRe
 			return
 		}
 	}
-	data := &providerData{client: client, links: newLinkCache(client), noToken: missingToken(config, cfg)}
+	parallelism := defaultParallelism
+	if !config.LinksParallelism.IsNull() {
+		parallelism = int(config.LinksParallelism.ValueInt64())
+	}
+	data := &providerData{client: client, links: newLinkCache(client), noToken: missingToken(config, cfg), parallelism: parallelism}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }
 
 func (p *gitlabProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{NewReleaseLinkResource}
+	return []func() resource.Resource{NewReleaseLinkResource, NewReleaseLinksResource}
 }
 
 func (p *gitlabProvider) DataSources(_ context.Context) []func() datasource.DataSource {

@@ -21,6 +21,8 @@ type providerData struct {
 	links  *linkCache
 	// noToken says why no token is sent, when none is; errors then explain GitLab's answers to anonymous requests.
 	noToken string
+	// parallelism is how many requests one gitlab_release_links resource has in flight at most.
+	parallelism int
 }
 
 // configuredData is the Configure step shared by every resource and data source.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 // stringCheck adapts a function that explains what is wrong with a value (or returns "") into a validator, so
@@ -150,4 +151,46 @@ func validAssetPath(s string) bool {
 		}
 	}
 	return false
+}
+
+// uniqueLinkValues rejects two links of gitlab_release_links with the same url or the same direct_asset_path,
+// which GitLab would refuse for the second one (names are unique as map keys). The error is on the later name.
+var uniqueLinkValues validator.Map = uniqueLinkValuesValidator{}
+
+type uniqueLinkValuesValidator struct{}
+
+func (v uniqueLinkValuesValidator) Description(_ context.Context) string {
+	return "no two links may have the same url or the same direct_asset_path"
+}
+
+func (v uniqueLinkValuesValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v uniqueLinkValuesValidator) ValidateMap(_ context.Context, req validator.MapRequest, resp *validator.MapResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	elems := elements(req.ConfigValue)
+	seen := map[string]string{}
+	for _, name := range sortedNames(elems) {
+		e := elems[name]
+		for _, a := range []struct {
+			name  string
+			value types.String
+		}{{"url", e.url}, {"direct_asset_path", e.path}} {
+			attr, value := a.name, a.value
+			if e.unknown || value.IsNull() || value.IsUnknown() {
+				continue
+			}
+			key := attr + "\x00" + value.ValueString()
+			if first, taken := seen[key]; taken {
+				resp.Diagnostics.AddAttributeError(req.Path.AtMapKey(name).AtName(attr), "Duplicate Release Link Value",
+					fmt.Sprintf("links[%q].%s is %q, like links[%q].%s: GitLab keeps each %s unique within a release.",
+						name, attr, value.ValueString(), first, attr, strings.ReplaceAll(attr, "_", " ")))
+				continue
+			}
+			seen[key] = name
+		}
+	}
 }
