@@ -54,3 +54,53 @@ func TestSlashImportCandidates(t *testing.T) {
 		}
 	}
 }
+
+func TestReleaseIDRoundTrip(t *testing.T) {
+	for _, id := range []releaseID{
+		{Project: "42", TagName: "v1.0.0"},
+		{Project: "group/sub/project", TagName: "release/v1.0"},
+		{Project: "g/p", TagName: "v1.0.0+build.5"},
+		{Project: "g/p", TagName: "версия-1.0"},
+	} {
+		t.Run(id.String(), func(t *testing.T) {
+			got, err := parseReleaseID(id.String())
+			if err != nil || got != id {
+				t.Fatalf("parseReleaseID(%q) = %+v, %v; want %+v", id.String(), got, err, id)
+			}
+		})
+	}
+}
+
+func TestParseReleaseIDErrors(t *testing.T) {
+	for _, s := range []string{":", "g/p:", ":v1", "g/p:v1:7", "g/p::v1"} {
+		t.Run(s, func(t *testing.T) {
+			if id, err := parseReleaseID(s); err == nil {
+				t.Fatalf("parseReleaseID(%q) = %+v, want an error", s, id)
+			}
+		})
+	}
+}
+
+func TestSlashReleaseCandidates(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []releaseID
+	}{
+		{"42/v1.0.0", []releaseID{{"42", "v1.0.0"}}},
+		{"g/p/v1", []releaseID{{"g/p", "v1"}}},
+		{"g/p/release/v1", []releaseID{{"g/p", "release/v1"}, {"g/p/release", "v1"}}},
+		{"42/release/v1", []releaseID{{"42", "release/v1"}, {"42/release", "v1"}}},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			got, err := slashReleaseCandidates(tc.in)
+			if err != nil || !reflect.DeepEqual(got, tc.want) {
+				t.Fatalf("slashReleaseCandidates(%q) = %+v, %v; want %+v", tc.in, got, err, tc.want)
+			}
+		})
+	}
+	for _, bad := range []string{"nothing", "p/v1", "/v1", "g/p/"} {
+		if got, err := slashReleaseCandidates(bad); err == nil {
+			t.Errorf("slashReleaseCandidates(%q) = %+v, want an error", bad, got)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -115,4 +116,36 @@ func validateString(validators []validator.String, value string) []string {
 		}
 	}
 	return problems
+}
+
+func TestUniqueLinkValues(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		links map[string]linkElement
+		want  []string // paths of the errors
+	}{
+		{"distinct", map[string]linkElement{"a": element("https://x/a", "/bin/a", 0, ""), "b": element("https://x/b", "/bin/b", 0, "")}, nil},
+		{"no paths", map[string]linkElement{"a": element("https://x/a", "", 0, ""), "b": element("https://x/b", "", 0, "")}, nil},
+		{"same URL", map[string]linkElement{"a": element("https://x/a", "", 0, ""), "b": element("https://x/a", "", 0, "")}, []string{`links["b"].url`}},
+		{"same path", map[string]linkElement{"a": element("https://x/a", "/bin/x", 0, ""), "b": element("https://x/b", "/bin/x", 0, "")},
+			[]string{`links["b"].direct_asset_path`}},
+		{"three with one URL", map[string]linkElement{"a": element("https://x/a", "", 0, ""), "b": element("https://x/a", "", 0, ""),
+			"c": element("https://x/a", "", 0, "")}, []string{`links["b"].url`, `links["c"].url`}},
+		{"unknown URLs", map[string]linkElement{"a": element("", "", 0, ""), "b": element("", "", 0, "")}, nil},
+		{"unknown element", map[string]linkElement{"a": element("https://x/a", "", 0, ""), "b": {unknown: true}}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := &validator.MapResponse{}
+			uniqueLinkValues.ValidateMap(context.Background(), validator.MapRequest{Path: path.Root("links"), ConfigValue: linksValue(tc.links)}, resp)
+			var got []string
+			for _, d := range resp.Diagnostics.Errors() {
+				if withPath, ok := d.(interface{ Path() path.Path }); ok {
+					got = append(got, withPath.Path().String())
+				}
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("errors on %q, want %q", got, tc.want)
+			}
+		})
+	}
 }

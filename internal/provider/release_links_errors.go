@@ -31,16 +31,16 @@ func nonEmptyReleaseDetail(project, tag string, links []gitlab.ReleaseLink) stri
 
 // createFailureDetail explains a create that failed part-way: which links were not created, and whether the
 // ones that were have been deleted again.
-func (p *providerData) createFailureDetail(project, tag string, writes []linkWrite, results []writeResult, made int, left map[string]linkElement) string {
-	list, first, failed := failedWrites(writes, results)
-	undone := fmt.Sprintf("The %d links that were created have been deleted again, so the release is as it was.", made)
-	if len(left) > 0 {
-		undone = fmt.Sprintf("Of the links that were created, %d could not be deleted again. They are in the state, "+
-			"which Terraform marks as tainted: the next apply deletes them and creates every link anew.", len(left))
+func (p *providerData) createFailureDetail(project, tag string, writes []linkWrite, results []writeResult, u undone) string {
+	f := failedWrites(writes, results)
+	undo := fmt.Sprintf("The %d links that were created have been deleted again, so the release is as it was.", u.deleted)
+	if len(u.left) > 0 {
+		undo = fmt.Sprintf("Of the links that were created, %d could not be deleted again:\n\n%s\n\nThey are in the "+
+			"state, which Terraform marks as tainted: the next apply deletes them and creates every link anew.", len(u.left), u.failures)
 	}
 	what := fmt.Sprintf("Could not create %d of the %d links of release %q in project %q:\n\n%s\n\n%s",
-		failed, len(writes), tag, project, list, undone)
-	return p.writesErrorDetail(what, project, tag, first)
+		f.count, len(writes), tag, project, f.list, undo)
+	return p.writesErrorDetail(what, project, tag, f.first)
 }
 
 // writesErrorDetail is errorDetail for the writes of gitlab_release_links: its advice names this resource.

@@ -34,26 +34,24 @@ type linkElement struct {
 }
 
 // linkElementType is the object type of an element, from the schema.
-var linkElementType = releaseLinksObject().Type().(types.ObjectType)
+var linkElementType = releaseLinksObject().Type().(types.ObjectType) //nolint:forcetypeassert // a NestedAttributeObject's type is an ObjectType
 
 // elements returns the links by name; a null or unknown map has none.
 func elements(links types.Map) map[string]linkElement {
 	values := links.Elements() // a copy of the map
 	out := make(map[string]linkElement, len(values))
 	for name, v := range values {
-		obj := v.(types.Object)
-		if obj.IsUnknown() {
+		obj, ok := v.(types.Object)
+		if !ok || obj.IsUnknown() {
 			out[name] = linkElement{unknown: true}
 			continue
 		}
+		// Every attribute is there with its type: the framework built the value from the schema.
 		attrs := obj.Attributes()
-		out[name] = linkElement{
-			url:            attrs["url"].(types.String),
-			linkType:       attrs["link_type"].(types.String),
-			path:           attrs["direct_asset_path"].(types.String),
-			linkID:         attrs["link_id"].(types.Int64),
-			directAssetURL: attrs["direct_asset_url"].(types.String),
-		}
+		str := func(name string) types.String { s, _ := attrs[name].(types.String); return s }
+		linkID, _ := attrs["link_id"].(types.Int64)
+		out[name] = linkElement{url: str("url"), linkType: str("link_type"), path: str("direct_asset_path"), linkID: linkID,
+			directAssetURL: str("direct_asset_url")}
 	}
 	return out
 }
@@ -161,8 +159,9 @@ func downloadPrefix(state map[string]linkElement) string {
 // appears in direct_asset_url exactly as it is.
 func plainPath(path string) bool {
 	for i := 0; i < len(path); i++ {
-		c := path[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-._/", c) >= 0) {
+		switch c := path[i]; {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', strings.IndexByte("-._/", c) >= 0:
+		default:
 			return false
 		}
 	}

@@ -111,13 +111,13 @@ func (r *releaseLinksResource) Create(ctx context.Context, req resource.CreateRe
 	results := r.data.runWrites(ctx, project, tag, writes, r.data.parallelism, &resp.Diagnostics)
 	made := applyResults(nil, tag, writes, results)
 	if len(made) < len(writes) {
-		left := r.undoCreate(ctx, project, tag, writes, results, timeout, &resp.Diagnostics)
-		resp.Diagnostics.AddError("Unable to Create Release Links", r.data.createFailureDetail(project, tag, writes, results, len(made), left))
-		if len(left) == 0 {
+		u := r.undoCreate(ctx, project, tag, writes, results, timeout, &resp.Diagnostics)
+		resp.Diagnostics.AddError("Unable to Create Release Links", r.data.createFailureDetail(project, tag, writes, results, u))
+		if len(u.left) == 0 {
 			return
 		}
 		// What could not be deleted again stays in the state, so nothing is forgotten; Terraform taints it.
-		made = left
+		made = u.left
 	}
 	plan.ID = types.StringValue(releaseID{Project: project, TagName: tag}.String())
 	plan.Links = linksValue(made)
@@ -191,10 +191,10 @@ func (r *releaseLinksResource) Update(ctx context.Context, req resource.UpdateRe
 	results := r.data.runWrites(ctx, project, tag, writes, r.data.parallelism, &resp.Diagnostics)
 	plan.Links = linksValue(applyResults(held, tag, writes, results))
 	plan.ID = types.StringValue(releaseID{Project: project, TagName: tag}.String())
-	if list, first, failed := failedWrites(writes, results); failed > 0 {
+	if f := failedWrites(writes, results); f.count > 0 {
 		what := fmt.Sprintf("Could not make %d of the %d changes to the links of release %q in project %q. The state "+
-			"records the changes that were made, so the next plan shows only the rest:\n\n%s", failed, len(writes), tag, project, list)
-		resp.Diagnostics.AddError("Unable to Update Release Links", r.data.writesErrorDetail(what, project, tag, first))
+			"records the changes that were made, so the next plan shows only the rest:\n\n%s", f.count, len(writes), tag, project, f.list)
+		resp.Diagnostics.AddError("Unable to Update Release Links", r.data.writesErrorDetail(what, project, tag, f.first))
 	}
 	resp.Diagnostics.Append(plan.save(ctx, &resp.State, resp.Identity)...)
 }
@@ -224,12 +224,12 @@ func (r *releaseLinksResource) Delete(ctx context.Context, req resource.DeleteRe
 	}
 	writes := orderWrites(changes)
 	results := r.data.runWrites(ctx, project, tag, writes, r.data.parallelism, &resp.Diagnostics)
-	if list, first, failed := failedWrites(writes, results); failed > 0 {
+	if f := failedWrites(writes, results); f.count > 0 {
 		state.Links = linksValue(applyResults(held, tag, writes, results))
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		what := fmt.Sprintf("Could not delete %d of the %d links of release %q in project %q, so they stay in the "+
-			"state:\n\n%s", failed, len(writes), tag, project, list)
-		resp.Diagnostics.AddError("Unable to Delete Release Links", r.data.writesErrorDetail(what, project, tag, first))
+			"state:\n\n%s", f.count, len(writes), tag, project, f.list)
+		resp.Diagnostics.AddError("Unable to Delete Release Links", r.data.writesErrorDetail(what, project, tag, f.first))
 	}
 }
 

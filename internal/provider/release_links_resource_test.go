@@ -51,20 +51,47 @@ func expectLink(name, attr string, value knownvalue.Check) statecheck.StateCheck
 	return statecheck.ExpectKnownValue(testLinks, linkAttr(name, attr), value)
 }
 
+// heldLink is a link as GitLab holds it.
+type heldLink struct {
+	id             int64
+	name           string
+	spec           linkSpec
+	directAssetURL string
+}
+
+// held lists the release's links. On the emulator it reads its state directly, which no injected fault reaches.
+func (e *testEnv) held(t *testing.T, tag string) []heldLink {
+	var out []heldLink
+	if e.emu != nil {
+		for _, l := range e.emu.Links(e.Project, tag) {
+			out = append(out, heldLink{id: l.ID, name: l.Name, spec: linkSpec{url: l.URL, linkType: l.LinkType, path: l.Filepath},
+				directAssetURL: e.emu.DirectAssetURL(e.Project, tag, l)})
+		}
+		return out
+	}
+	for _, l := range e.links(t, tag) {
+		path, _ := pathFromDirectAssetURL(&l, tag)
+		out = append(out, heldLink{id: l.ID, name: l.Name, spec: linkSpec{url: l.URL, linkType: l.LinkType, path: path},
+			directAssetURL: l.DirectAssetURL})
+	}
+	return out
+}
+
 // holds checks that GitLab holds exactly these links, with nothing else on the release, and that state has each
 // one's link_id and direct_asset_url.
 func (e *testEnv) holds(t *testing.T, tag string, want map[string]linkSpec) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		links := e.links(t, tag)
 		got := map[string]linkSpec{}
-		for _, l := range links {
-			path, _ := pathFromDirectAssetURL(&l, tag)
-			got[l.Name] = linkSpec{url: l.URL, linkType: l.LinkType, path: path}
-			checks := []resource.TestCheckFunc{
-				resource.TestCheckResourceAttr(testLinks, fmt.Sprintf("links.%s.link_id", l.Name), fmt.Sprint(l.ID)),
-				resource.TestCheckResourceAttr(testLinks, fmt.Sprintf("links.%s.direct_asset_url", l.Name), l.DirectAssetURL),
+		for _, l := range e.held(t, tag) {
+			if _, twice := got[l.name]; twice {
+				return fmt.Errorf("release %q holds two links named %q", tag, l.name)
 			}
-			if err := resource.ComposeTestCheckFunc(checks...)(s); err != nil {
+			got[l.name] = l.spec
+			err := resource.ComposeTestCheckFunc(
+				resource.TestCheckResourceAttr(testLinks, fmt.Sprintf("links.%s.link_id", l.name), fmt.Sprint(l.id)),
+				resource.TestCheckResourceAttr(testLinks, fmt.Sprintf("links.%s.direct_asset_url", l.name), l.directAssetURL),
+			)(s)
+			if err != nil {
 				return err
 			}
 		}
@@ -275,7 +302,7 @@ func TestAccReleaseLinks_swaps(t *testing.T) {
 			}),
 		}
 	}
-	var createStep resource.TestStep = step(start, 0)
+	createStep := step(start, 0)
 	createStep.ConfigPlanChecks = resource.ConfigPlanChecks{}
 	createStep.Check = env.holds(t, env.Tag, start)
 	resource.Test(t, resource.TestCase{

@@ -83,7 +83,7 @@ func (p *providerData) runWrites(ctx context.Context, project, tag string, write
 				wake.Broadcast()
 				return
 			}
-			i := heap.Pop(ready).(int)
+			i, _ := heap.Pop(ready).(int) // the queue holds ints only
 			inFlight++
 			mu.Unlock()
 			var warnings diag.Diagnostics
@@ -156,7 +156,11 @@ func (q *writeQueue) Less(i, j int) bool {
 	return q.items[i] < q.items[j]
 }
 func (q *writeQueue) Swap(i, j int) { q.items[i], q.items[j] = q.items[j], q.items[i] }
-func (q *writeQueue) Push(x any)    { q.items = append(q.items, x.(int)) }
+func (q *writeQueue) Push(x any) {
+	if i, ok := x.(int); ok {
+		q.items = append(q.items, i)
+	}
+}
 func (q *writeQueue) Pop() any {
 	last := q.items[len(q.items)-1]
 	q.items = q.items[:len(q.items)-1]
@@ -166,8 +170,17 @@ func (q *writeQueue) Pop() any {
 // maxListedWrites caps the writes an error lists one by one.
 const maxListedWrites = 20
 
-// failedWrites describes the writes that were not made, and returns the first failure's error.
-func failedWrites(writes []linkWrite, results []writeResult) (string, error, int) {
+// writeFailures describes the writes that were not made: a list for an error message, the error that explains
+// them best (GitLab being down, when it was, since that failed the other writes too, or else the first failure),
+// and how many there are.
+type writeFailures struct {
+	list  string
+	first error
+	count int
+}
+
+// failedWrites describes the writes that were not made.
+func failedWrites(writes []linkWrite, results []writeResult) writeFailures {
 	var lines []string
 	var first error
 	failed := 0
@@ -176,21 +189,27 @@ func failedWrites(writes []linkWrite, results []writeResult) (string, error, int
 			continue
 		}
 		failed++
-		if first == nil && r.err != nil {
-			first = r.err
-		}
+		var down *gitlab.UnavailableError
 		switch {
 		case r.skipped:
 			lines = append(lines, fmt.Sprintf("  - %s: not sent, since it had to wait for the %s", writes[i].describe(), writes[r.waited].describe()))
-		case r.err != nil:
+		case errors.As(r.err, &down):
+			lines = append(lines, fmt.Sprintf("  - %s: not made, GitLab is unreachable or failing (see below)", writes[i].describe()))
+			if !errors.As(first, &down) {
+				first = r.err
+			}
+		default:
 			lines = append(lines, fmt.Sprintf("  - %s: %s", writes[i].describe(), r.err))
+			if first == nil {
+				first = r.err
+			}
 		}
 	}
 	sort.Strings(lines)
 	if len(lines) > maxListedWrites {
 		lines = append(lines[:maxListedWrites], fmt.Sprintf("  - and %d more", len(lines)-maxListedWrites))
 	}
-	return strings.Join(lines, "\n"), first, failed
+	return writeFailures{list: strings.Join(lines, "\n"), first: first, count: failed}
 }
 
 // describe names a write for an error message.
@@ -245,11 +264,17 @@ func applyResults(held map[string]linkElement, tag string, writes []linkWrite, r
 	return out
 }
 
-// undoCreate deletes again the links of a create that failed part-way, since they did not exist before, and
-// returns those it could not delete. That includes the links its lost writes made, recognised as takenLink
-// recognises them: a write whose answer was lost, and a link with exactly its values that no other resource of
-// the walk created or adopted.
-func (r *releaseLinksResource) undoCreate(ctx context.Context, project, tag string, writes []linkWrite, results []writeResult, timeout time.Duration, diags *diag.Diagnostics) map[string]linkElement {
+// undone is what undoCreate did: how many links it deleted, those it could not delete, and why.
+type undone struct {
+	deleted  int
+	left     map[string]linkElement
+	failures string
+}
+
+// undoCreate deletes again the links of a create that failed part-way, since they did not exist before. That
+// includes the links its lost writes made, recognised as takenLink recognises them: a write whose answer was
+// lost, and a link with exactly its values that no other resource of the walk created or adopted.
+func (r *releaseLinksResource) undoCreate(ctx context.Context, project, tag string, writes []linkWrite, results []writeResult, timeout time.Duration, diags *diag.Diagnostics) undone {
 	// The create may have stopped because its deadline passed or it was interrupted; undoing gets a deadline of
 	// its own.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
@@ -279,12 +304,15 @@ func (r *releaseLinksResource) undoCreate(ctx context.Context, project, tag stri
 		undo.deletes = append(undo.deletes, id)
 	}
 	deletes := orderWrites(undo)
-	left := map[string]linkElement{}
-	for i, res := range r.data.runWrites(ctx, project, tag, deletes, r.data.parallelism, diags) {
+	results = r.data.runWrites(ctx, project, tag, deletes, r.data.parallelism, diags)
+	u := undone{left: map[string]linkElement{}}
+	for i, res := range results {
 		if !res.done {
 			link := made[deletes[i].linkID]
-			left[link.Name] = elementFromAPI(link, tag, deletes[i].from.path)
+			u.left[link.Name] = elementFromAPI(link, tag, deletes[i].from.path)
 		}
 	}
-	return left
+	u.deleted = len(deletes) - len(u.left)
+	u.failures = failedWrites(deletes, results).list
+	return u
 }
