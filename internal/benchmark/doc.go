@@ -21,10 +21,18 @@
 // framework's TRACE logging, which terraform-plugin-go writes to Terraform whatever TF_LOG says (Terraform then
 // drops it), takes about a quarter of its CPU.
 //
+// One resource for the whole release. Then the same four phases run with one gitlab_release_links resource that
+// holds the N links (the same names, URLs, type and paths, as a map) on the same kind of fresh release, with the
+// provider and with the floor (whose gitlab_release_links, in floorprovider/links.go, fills in link_id and
+// direct_asset_url and does nothing else). Its tables have the same columns; a last table sets it beside the N
+// gitlab_release_link resources, with the ratio of the wall times against issue 13's target of one fifth (set for
+// 1,000 links), requests by method against the floor, provider CPU and peak memory.
+//
 // Profiles. With BENCH_PROFILE=dir the provider is built with -tags pprof (pprof.go in the main package), and
 // every provider process, the floor's too, writes a CPU profile and a heap profile named by its pid under
-// dir/links-<N>/<phase>/ (the floor's under dir/floor/...); the table then prints each process's pid in start
-// order, so a profile can be matched to its walk. Analyse with `go tool pprof -top -cum <file>`.
+// dir/links-<N>/<phase>/ (the floor's under dir/floor/..., gitlab_release_links' under dir/whole/... and
+// dir/floor/whole/...); the table then prints each process's pid in start order, so a profile can be matched to
+// its walk. Analyse with `go tool pprof -top -cum <file>`.
 //
 // Cost: on this 2-core machine the default sizes (100 and 1,000 links, both providers) take about 4 minutes when
 // it is otherwise idle and up to 8 when other work shares it, most of it Terraform's own CPU at 1,000 links (the

@@ -78,11 +78,11 @@ func (r phaseResult) verdict() string {
 	return "NO: " + strings.Join(misses, "; ")
 }
 
-// printTable writes one size's figures: a row per phase, then every phase's requests by route.
-func printTable(w io.Writer, n int, latency time.Duration, results []phaseResult) {
+// printTable writes one cycle's figures: a row per phase, then every phase's requests by route.
+func printTable(w io.Writer, title string, n int, latency time.Duration, results []phaseResult) {
 	pages := (n + 99) / 100
-	fmt.Fprintf(w, "\nlinks=%d, latency %s, load average %s; floors: apply %d POSTs (+1 request per walk), plan %d+1, "+
-		"update %d PUTs + %d+1, destroy %d DELETEs + %d+1\n", n, latency, loadAverage(), n, pages, n, pages, n, pages)
+	fmt.Fprintf(w, "\n%s: links=%d, latency %s, load average %s; floors: apply %d POSTs (+1 request per walk), plan %d+1, "+
+		"update %d PUTs + %d+1, destroy %d DELETEs + %d+1\n", title, n, latency, loadAverage(), n, pages, n, pages, n, pages)
 	fmt.Fprintf(w, "%-8s %9s %8s %6s %6s %6s %6s %6s %6s %6s %9s %5s %5s %8s %8s %9s %8s  %s\n", "phase", "wall",
 		"requests", "GET", "POST", "PUT", "DELETE", "other", "floor", "ratio", "peak RSS", "procs", "walks", "CPU prov",
 		"CPU/link", "/lnk/walk", "CPU tf", "floor met")
@@ -240,3 +240,35 @@ func mib(kib int64) float64 { return float64(kib) / 1024 }
 
 // ms is a duration in milliseconds.
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// wholeWallTarget is the share of the wall time of N gitlab_release_link resources that one gitlab_release_links
+// of N links may take in each phase (issue 13: one fifth).
+const wholeWallTarget = 0.2
+
+// printWhole sets the phases of N gitlab_release_link resources (each) beside those of one gitlab_release_links
+// holding the N links (whole): wall time and its ratio against the target, requests by method against the floor,
+// provider CPU and peak memory.
+func printWhole(w io.Writer, each, whole []phaseResult) {
+	fmt.Fprintf(w, "\nN gitlab_release_link resources (each) beside one gitlab_release_links of N links (whole); target: whole's wall "+
+		"time at most %.0f%% of each's\n", wholeWallTarget*100)
+	fmt.Fprintf(w, "%-8s %8s %8s %6s %-6s  %-28s %-28s %8s %8s %9s %9s\n", "phase", "each", "whole", "ratio", "target",
+		"each: GET/POST/PUT/DELETE", "whole: GET/POST/PUT/DELETE", "CPU each", "CPU whole", "RSS each", "RSS whole")
+	byMethod := func(r phaseResult) string {
+		return fmt.Sprintf("%d/%d/%d/%d (floor %s)", r.method("GET"), r.method("POST"), r.method("PUT"), r.method("DELETE"),
+			strings.SplitN(r.verdict(), ":", 2)[0])
+	}
+	for i, e := range each {
+		if i >= len(whole) {
+			break
+		}
+		h := whole[i]
+		ratio := h.wall.Seconds() / e.wall.Seconds()
+		met := "met"
+		if ratio > wholeWallTarget {
+			met = "MISSED"
+		}
+		fmt.Fprintf(w, "%-8s %7.2fs %7.2fs %6.3f %-6s  %-28s %-28s %7.2fs %8.2fs %5.1f MiB %5.1f MiB\n", e.name,
+			e.wall.Seconds(), h.wall.Seconds(), ratio, met, byMethod(e), byMethod(h), e.provider.cpu.Seconds(),
+			h.provider.cpu.Seconds(), mib(e.provider.peakKiB), mib(h.provider.peakKiB))
+	}
+}

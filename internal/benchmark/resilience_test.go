@@ -33,7 +33,7 @@ func resilienceSetup(b *testing.B) (*gitlabtest.Server, *workspace) {
 		b.Fatal(err)
 	}
 	binary := buildProvider(b, ".", false)
-	return srv, newWorkspace(b, srv.URL(), filepath.Dir(binary), nil)
+	return srv, newWorkspace(b, srv.URL(), filepath.Dir(binary), nil, configTemplate)
 }
 
 // runExit runs one terraform command and returns its exit code and wall time; it fails the benchmark only when

@@ -61,8 +61,10 @@ func loadSettings() (settings, error) {
 }
 
 // BenchmarkTerraform runs apply, plan, update and destroy of N links through the real Terraform CLI for every
-// size in BENCH_SIZES, first with the provider, then with the framework floor, and prints two tables per size.
-// Run it once per size: -benchtime 1x.
+// size in BENCH_SIZES: N gitlab_release_link resources with the provider and with the framework floor, then one
+// gitlab_release_links resource holding the N links, with the provider and with the floor. It prints five tables
+// per size: each provider cycle, each above its floor, and the two provider cycles side by side. Run it once per
+// size: -benchtime 1x.
 func BenchmarkTerraform(b *testing.B) {
 	if os.Getenv("BENCH") != "1" {
 		b.Skip("set BENCH=1 (or run `make bench`) to drive the real Terraform CLI")
@@ -80,24 +82,33 @@ func BenchmarkTerraform(b *testing.B) {
 		ours.binary = prebuilt
 	}
 	floor := subject{binary: buildProvider(b, "./internal/benchmark/floorprovider", false), floor: true}
+	whole := subject{binary: ours.binary, whole: true}
+	wholeFloor := subject{binary: floor.binary, floor: true, whole: true}
 	if cfg.profileDir != "" {
 		floor.profileDir = filepath.Join(cfg.profileDir, "floor")
+		whole.profileDir = filepath.Join(cfg.profileDir, "whole")
+		wholeFloor.profileDir = filepath.Join(cfg.profileDir, "floor", "whole")
 	}
 	fmt.Println(describeMachine(b.Context()))
 	fmt.Printf("emulator latency %s per request; terraform -parallelism 10 (its default)\n", cfg.latency)
 	if cfg.profileDir != "" {
-		fmt.Printf("provider built with -tags pprof; profiles in %s/links-<N>/<phase>/, the floor's in %[1]s/floor/links-<N>/<phase>/\n",
-			cfg.profileDir)
+		fmt.Printf("provider built with -tags pprof; profiles in %s/links-<N>/<phase>/, the floor's in %[1]s/floor/links-<N>/<phase>/, "+
+			"gitlab_release_links' in %[1]s/whole/links-<N>/<phase>/\n", cfg.profileDir)
 	}
 
 	for _, n := range cfg.sizes {
 		b.Run(fmt.Sprintf("links=%d", n), func(b *testing.B) {
-			var results, floors []phaseResult
+			var results, floors, wholes, wholeFloors []phaseResult
 			for range b.N {
 				results = runCycle(b, ours, cfg.latency, n)
 				floors = runCycle(b, floor, cfg.latency, n)
-				printTable(os.Stdout, n, cfg.latency, results)
+				wholes = runCycle(b, whole, cfg.latency, n)
+				wholeFloors = runCycle(b, wholeFloor, cfg.latency, n)
+				printTable(os.Stdout, fmt.Sprintf("%d gitlab_release_link resources", n), n, cfg.latency, results)
 				printFloor(os.Stdout, results, floors, cfg.profileDir != "")
+				printTable(os.Stdout, fmt.Sprintf("one gitlab_release_links of %d links", n), n, cfg.latency, wholes)
+				printFloor(os.Stdout, wholes, wholeFloors, cfg.profileDir != "")
+				printWhole(os.Stdout, results, wholes)
 			}
 			var peak int64
 			var cpu, floorCPU time.Duration
@@ -111,14 +122,22 @@ func BenchmarkTerraform(b *testing.B) {
 			b.ReportMetric(float64(peak)/1024, "provider-peak-MiB")
 			b.ReportMetric(cpu.Seconds(), "provider-cpu-s")
 			b.ReportMetric(floorCPU.Seconds(), "floor-cpu-s")
+			var wholePeak int64
+			for _, r := range wholes {
+				b.ReportMetric(r.wall.Seconds(), "whole-"+r.name+"-s")
+				b.ReportMetric(float64(r.total()), "whole-"+r.name+"-requests")
+				wholePeak = max(wholePeak, r.provider.peakKiB)
+			}
+			b.ReportMetric(float64(wholePeak)/1024, "whole-provider-peak-MiB")
 		})
 	}
 }
 
-// subject is a provider binary the cycle runs.
+// subject is a provider binary the cycle runs, and how the configuration holds the links.
 type subject struct {
 	binary     string
 	floor      bool   // the do-nothing floor provider: GitLab sees no request, so there is nothing to check there
+	whole      bool   // one gitlab_release_links holds the N links, instead of N gitlab_release_link resources
 	profileDir string // where its processes write profiles, a subdirectory links-<N>/<phase> per phase; "" for none
 }
 
@@ -173,7 +192,11 @@ func runCycle(b *testing.B, provider subject, latency time.Duration, n int) []ph
 		// the floor gets the same through the SDKs' own settings, so that both are measured alike.
 		extraEnv = append(extraEnv, "TF_LOG_SDK=OFF", "TF_LOG_SDK_FRAMEWORK=OFF", "TF_LOG_SDK_PROTO=OFF", "TF_LOG_PROVIDER_GITLAB=OFF")
 	}
-	tf := newWorkspace(b, srv.URL(), peaks.overrideDir, extraEnv)
+	template := configTemplate
+	if provider.whole {
+		template = wholeConfigTemplate
+	}
+	tf := newWorkspace(b, srv.URL(), peaks.overrideDir, extraEnv, template)
 
 	vars := func(generation string) []string {
 		return []string{"-var", fmt.Sprintf("links=%d", n), "-var", "generation=" + generation}
@@ -255,19 +278,49 @@ resource "gitlab_release_link" "asset" {
 }
 `
 
+// wholeConfigTemplate is configTemplate's links held by one gitlab_release_links: the same names, URLs, type and
+// paths, as a map.
+const wholeConfigTemplate = `terraform {
+  required_providers {
+    gitlab = { source = "gitlab-release-links/gitlab" }
+  }
+}
+
+variable "links" { type = number }
+variable "generation" { type = string }
+
+provider "gitlab" {
+  base_url = %q
+  token    = %q
+}
+
+resource "gitlab_release_links" "release" {
+  project  = %q
+  tag_name = %q
+
+  links = {
+    for i in range(var.links) : "asset-${i}" => {
+      url               = "https://downloads.example.com/${var.generation}/asset-${i}"
+      link_type         = "package"
+      direct_asset_path = "/bin/asset-${i}"
+    }
+  }
+}
+`
+
 // workspace is a Terraform working directory and the environment every command in it runs with.
 type workspace struct {
 	dir string
 	env []string
 }
 
-// newWorkspace writes the configuration and a CLI configuration of the benchmark's own, whose dev_overrides
-// point Terraform at the provider wrapper (no `terraform init` is needed for an overridden provider), so nothing
-// from the user's ~/.terraformrc (a plugin cache, other overrides) takes part.
-func newWorkspace(b *testing.B, baseURL, overrideDir string, extraEnv []string) *workspace {
+// newWorkspace writes the configuration from template and a CLI configuration of the benchmark's own, whose
+// dev_overrides point Terraform at the provider wrapper (no `terraform init` is needed for an overridden provider),
+// so nothing from the user's ~/.terraformrc (a plugin cache, other overrides) takes part.
+func newWorkspace(b *testing.B, baseURL, overrideDir string, extraEnv []string, template string) *workspace {
 	b.Helper()
 	dir := b.TempDir()
-	config := fmt.Sprintf(configTemplate, baseURL, benchToken, benchProject, benchTag)
+	config := fmt.Sprintf(template, baseURL, benchToken, benchProject, benchTag)
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
 		b.Fatal(err)
 	}

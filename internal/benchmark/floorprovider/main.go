@@ -80,7 +80,7 @@ func startProfiles() (stop func()) {
 	}
 }
 
-// floorProvider accepts the benchmark's provider block and serves one resource type.
+// floorProvider accepts the benchmark's provider block and serves the two resource types (links.go has the other).
 type floorProvider struct{}
 
 func (floorProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -98,7 +98,10 @@ func (floorProvider) Configure(context.Context, provider.ConfigureRequest, *prov
 }
 
 func (floorProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{func() resource.Resource { return &linkResource{} }}
+	return []func() resource.Resource{
+		func() resource.Resource { return &linkResource{} },
+		func() resource.Resource { return &linksResource{} },
+	}
 }
 
 func (floorProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
