@@ -4,10 +4,7 @@ import (
 	"container/heap"
 	"context"
 	"errors"
-	"fmt"
 	"slices"
-	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -166,73 +163,6 @@ func (q *writeQueue) Pop() any {
 	q.items = q.items[:len(q.items)-1]
 	return last
 }
-
-// maxListedWrites caps the writes an error lists one by one.
-const maxListedWrites = 20
-
-// writeFailures describes the writes that were not made: a list for an error message, the error that explains
-// them best (GitLab being down, when it was, since that failed the other writes too, or else the first failure),
-// and how many there are.
-type writeFailures struct {
-	list  string
-	first error
-	count int
-}
-
-// failedWrites describes the writes that were not made.
-func failedWrites(writes []linkWrite, results []writeResult) writeFailures {
-	var lines []string
-	var first error
-	failed := 0
-	for i, r := range results {
-		if r.done {
-			continue
-		}
-		failed++
-		var down *gitlab.UnavailableError
-		switch {
-		case r.skipped:
-			lines = append(lines, fmt.Sprintf("  - %s: not sent, since it had to wait for the %s", writes[i].describe(), writes[r.waited].describe()))
-		case errors.As(r.err, &down):
-			lines = append(lines, fmt.Sprintf("  - %s: not made, GitLab is unreachable or failing (see below)", writes[i].describe()))
-			if !errors.As(first, &down) {
-				first = r.err
-			}
-		default:
-			lines = append(lines, fmt.Sprintf("  - %s: %s", writes[i].describe(), r.err))
-			if first == nil {
-				first = r.err
-			}
-		}
-	}
-	sort.Strings(lines)
-	if len(lines) > maxListedWrites {
-		lines = append(lines[:maxListedWrites], fmt.Sprintf("  - and %d more", len(lines)-maxListedWrites))
-	}
-	return writeFailures{list: strings.Join(lines, "\n"), first: first, count: failed}
-}
-
-// describe names a write for an error message.
-func (w *linkWrite) describe() string {
-	switch {
-	case w.kind == writeDelete:
-		return fmt.Sprintf("delete of link %d (%q)", w.linkID, w.from.name)
-	case w.parking:
-		return fmt.Sprintf("move of link %d (%q) to temporary values", w.linkID, w.from.name)
-	case w.kind == writeUpdate && w.from.name != w.to.name:
-		return fmt.Sprintf("update of link %d (%q, renamed %q)", w.linkID, w.from.name, w.to.name)
-	case w.kind == writeUpdate:
-		return fmt.Sprintf("update of link %d (%q)", w.linkID, w.to.name)
-	default:
-		return fmt.Sprintf("create of link %q", w.to.name)
-	}
-}
-
-// takenAfterPlanNote explains "has already been taken" on a write of gitlab_release_links, whose plan accounted
-// for every link of the release.
-const takenAfterPlanNote = "A link added to the release after the plan holds one of these values. Run terraform " +
-	"apply again: the refresh finds that link, and the plan shows it to be deleted, since this resource manages " +
-	"every link of the release."
 
 // applyResults is what the release holds after the writes: held with every write that succeeded applied, a
 // parking update before the update that follows it, as GitLab applied them.
