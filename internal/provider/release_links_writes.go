@@ -21,7 +21,7 @@ const defaultParallelism = 10
 type writeResult struct {
 	done bool
 	link *gitlab.ReleaseLink // GitLab's answer to a create or an update
-	err  error               // why it failed, or, when skipped, the failed write it waited on
+	err  error               // why it failed; nil when done or skipped
 	// skipped is true for a write that was not sent because a write it waited on did not succeed.
 	skipped bool
 	waited  int // the write it waited on, when skipped
