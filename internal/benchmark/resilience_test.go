@@ -22,16 +22,7 @@ func resilienceSetup(b *testing.B) (*gitlabtest.Server, *workspace) {
 	if os.Getenv("BENCH") != "1" {
 		b.Skip("set BENCH=1 (or run `make bench-resilience`) to drive the real Terraform CLI")
 	}
-	srv := gitlabtest.NewServer()
-	b.Cleanup(srv.Close)
-	srv.AddToken(benchUser, benchToken, gitlabtest.TokenOptions{Kind: gitlabtest.PersonalAccessToken})
-	srv.AddProject(benchProject, false)
-	if err := srv.AddMember(benchProject, benchUser, gitlabtest.Maintainer); err != nil {
-		b.Fatal(err)
-	}
-	if err := srv.AddRelease(benchProject, benchTag); err != nil {
-		b.Fatal(err)
-	}
+	srv := newBenchEmulator(b)
 	binary := buildProvider(b, ".", false)
 	return srv, newWorkspace(b, srv.URL(), filepath.Dir(binary), nil, configTemplate)
 }

@@ -173,16 +173,7 @@ type phase struct {
 // The floor provider gets the same configuration, emulator included, and sends it nothing.
 func runCycle(b *testing.B, provider subject, latency time.Duration, n int) []phaseResult {
 	b.Helper()
-	srv := gitlabtest.NewServer()
-	defer srv.Close()
-	srv.AddToken(benchUser, benchToken, gitlabtest.TokenOptions{Kind: gitlabtest.PersonalAccessToken})
-	srv.AddProject(benchProject, false)
-	if err := srv.AddMember(benchProject, benchUser, gitlabtest.Maintainer); err != nil {
-		b.Fatal(err)
-	}
-	if err := srv.AddRelease(benchProject, benchTag); err != nil {
-		b.Fatal(err)
-	}
+	srv := newBenchEmulator(b)
 	srv.SetLatency(latency)
 
 	peaks := newProviderPeaks(b)
@@ -233,6 +224,23 @@ func runCycle(b *testing.B, provider subject, latency time.Duration, n int) []ph
 		results = append(results, r)
 	}
 	return results
+}
+
+// newBenchEmulator starts an emulator, closed when the benchmark ends, holding the benchmark's user, token,
+// project and release.
+func newBenchEmulator(b *testing.B) *gitlabtest.Server {
+	b.Helper()
+	srv := gitlabtest.NewServer()
+	b.Cleanup(srv.Close)
+	srv.AddToken(benchUser, benchToken, gitlabtest.TokenOptions{Kind: gitlabtest.PersonalAccessToken})
+	srv.AddProject(benchProject, false)
+	if err := srv.AddMember(benchProject, benchUser, gitlabtest.Maintainer); err != nil {
+		b.Fatal(err)
+	}
+	if err := srv.AddRelease(benchProject, benchTag); err != nil {
+		b.Fatal(err)
+	}
+	return srv
 }
 
 // allURLs checks that the release holds exactly n links, all pointing into the given generation of downloads.

@@ -108,20 +108,27 @@ func writeFile(t *testing.T, name, content string) {
 	}
 }
 
+// readingCLI is a working directory for a provider binary built at version whose configuration only reads the
+// test release's links, through a data source.
+func (e *testEnv) readingCLI(t *testing.T, version string) *terraformCLI {
+	t.Helper()
+	tf := newTerraformCLI(t, buildProvider(t, version))
+	tf.write("main.tf", requiredProviders+e.providerBlock()+fmt.Sprintf(`
+data "gitlab_release_links" "all" {
+  project  = %q
+  tag_name = %q
+}
+`, e.Project, e.Tag))
+	return tf
+}
+
 // TestAccProvider_releaseVersionInUserAgent builds the binary as a release does and checks that the version
 // given to -ldflags reaches GitLab in the User-Agent.
 func TestAccProvider_releaseVersionInUserAgent(t *testing.T) {
 	requireAcc(t)
 	env := newTestEnv(t)
 	env.requireEmulator(t)
-	tf := newTerraformCLI(t, buildProvider(t, "9.8.7"))
-	tf.write("main.tf", requiredProviders+env.providerBlock()+fmt.Sprintf(`
-data "gitlab_release_links" "all" {
-  project  = %q
-  tag_name = %q
-}
-`, env.Project, env.Tag))
-
+	tf := env.readingCLI(t, "9.8.7")
 	if out, code := tf.run("plan", "-detailed-exitcode"); code != 0 {
 		t.Fatalf("terraform plan exited with %d, want 0:\n%s", code, out)
 	}
@@ -140,13 +147,7 @@ func TestAccProvider_logsWhenAsked(t *testing.T) {
 	requireAcc(t)
 	env := newTestEnv(t)
 	env.requireEmulator(t)
-	tf := newTerraformCLI(t, buildProvider(t, "test"))
-	tf.write("main.tf", requiredProviders+env.providerBlock()+fmt.Sprintf(`
-data "gitlab_release_links" "all" {
-  project  = %q
-  tag_name = %q
-}
-`, env.Project, env.Tag))
+	tf := env.readingCLI(t, "test")
 	base := tf.env
 	for _, setting := range []string{"TF_LOG=DEBUG", "TF_LOG_PROVIDER=DEBUG"} {
 		t.Run(setting, func(t *testing.T) {
