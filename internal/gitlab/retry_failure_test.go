@@ -185,6 +185,19 @@ func TestWriteOnTheWireFinishes(t *testing.T) {
 		t.Fatalf("got %+v, %v after %d requests; want link 7 from the one write GitLab received", link, err, log.count())
 	}
 
+	// A deadline (a resource's timeouts) still ends it: the user asked for that bound.
+	srv3, _ := serve(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+		time.Sleep(time.Second)
+		reply(w, http.StatusCreated, `{"id":9}`)
+	})
+	short, done := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer done()
+	start := time.Now()
+	_, err = mustNew(t, fastConfig(srv3.URL)).CreateReleaseLink(short, "1", "v1", CreateReleaseLinkOptions{Name: "a", URL: "https://x/a"})
+	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 700*time.Millisecond {
+		t.Fatalf("got %v after %v; want the deadline to end the write at once", err, time.Since(start))
+	}
+
 	// Cancelled before it went out (here: while a rate-limit wait holds every request), it is not sent.
 	waiting, stop := context.WithCancel(context.Background())
 	srv2, log2 := serve(t, func(w http.ResponseWriter, _ *http.Request, n int) {

@@ -107,12 +107,13 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	}
 	attemptCtx, cancel := context.WithTimeout(ctx, t.answer)
 	if rc != nil && rc.write {
-		// A write that has reached GitLab is let finish, within the answer timeout, even when the caller gives up
+		// A write that has reached GitLab is let finish, within the answer timeout, when the caller is cancelled
 		// (Ctrl-C makes Terraform cancel every operation in flight): GitLab carries it out all the same, and its
-		// answer is the only way to record what it did. Abandoned, a create leaves a link that no state knows.
+		// answer is the only way to record what it did. Abandoned, a create leaves a link that no state knows. A
+		// deadline, such as the resource's timeouts, still ends it: the user asked for that bound.
 		attemptCtx, cancel = context.WithTimeout(context.WithoutCancel(ctx), t.answer)
 		stop := context.AfterFunc(ctx, func() {
-			if !rc.wrote.Load() {
+			if !rc.wrote.Load() || errors.Is(ctx.Err(), context.DeadlineExceeded) {
 				cancel()
 			}
 		})
