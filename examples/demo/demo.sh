@@ -23,6 +23,10 @@ url=$(head -n 1 "$work/emulator.log")
 case "$url" in http://127.0.0.1:*) ;; *) fail "the emulator did not print its URL: $(cat "$work/emulator.log")" ;; esac
 echo "GitLab emulator at $url, project demo-group/demo-project, release v1.0.0"
 api="$url/api/v4/projects/demo-group%2Fdemo-project/releases/v1.0.0/assets/links"
+# A second release, v1.1.0, whose links gitlab_release_links manages as a whole.
+curl -sf -H "PRIVATE-TOKEN: $token" -H 'Content-Type: application/json' -d '{"tag_name":"v1.1.0","ref":"main"}' \
+  "$url/api/v4/projects/demo-group%2Fdemo-project/releases" >/dev/null || fail "creating release v1.1.0 failed"
+release_api="$url/api/v4/projects/demo-group%2Fdemo-project/releases/v1.1.0/assets/links"
 
 # Terraform uses the fresh build through dev_overrides, from a CLI configuration of the demo's own.
 cat >"$work/terraformrc" <<RC
@@ -49,12 +53,15 @@ tf() {
   return "$rc"
 }
 
-say "terraform apply: four links, three with permanent download paths"
+say "terraform apply: four gitlab_release_link resources on v1.0.0, and one gitlab_release_links with three links on v1.1.0"
 tf apply -auto-approve -input=false || fail "apply failed"
 count=$(curl -sf -H "PRIVATE-TOKEN: $token" "$api" | jq length)
 [ "$count" = 4 ] || fail "GitLab holds $count links after apply, want 4"
 echo "GitLab now holds $count links on release v1.0.0; the permanent download URLs:"
 terraform output -no-color download_urls
+count=$(curl -sf -H "PRIVATE-TOKEN: $token" "$release_api" | jq length)
+[ "$count" = 3 ] || fail "GitLab holds $count links on v1.1.0 after apply, want 3"
+echo "and $count links on release v1.1.0"
 
 say "terraform plan: nothing to change"
 set +e; tf plan -detailed-exitcode -input=false; code=$?; set -e
@@ -76,8 +83,33 @@ tf import -input=false gitlab_release_link.checksums "demo-group/demo-project:v1
 set +e; tf plan -detailed-exitcode -input=false; code=$?; set -e
 [ "$code" = 0 ] || fail "the plan after import is not empty (exit code $code)"
 
+say "gitlab_release_links holds every link of v1.1.0: a link added behind Terraform's back is deleted"
+curl -sf -H "PRIVATE-TOKEN: $token" -H 'Content-Type: application/json' \
+  -d '{"name":"stray.txt","url":"https://downloads.example.com/stray.txt"}' "$release_api" >/dev/null
+echo "Added link stray.txt to v1.1.0 with curl"
+tf apply -auto-approve -input=false || fail "apply after the stray link failed"
+names=$(curl -sf -H "PRIVATE-TOKEN: $token" "$release_api" | jq -r '[.[].name] | sort | join(" ")')
+[ "$names" = "app.tar.gz app.zip checksums.txt" ] || fail "v1.1.0 holds $names after apply"
+echo "v1.1.0 holds $names again"
+
+say "Renaming a link keeps it: one PUT, the same link_id"
+before=$(curl -sf -H "PRIVATE-TOKEN: $token" "$release_api" | jq '.[] | select(.name == "checksums.txt") | .id')
+export TF_VAR_checksums_name=SHA256SUMS
+tf apply -auto-approve -input=false || fail "apply of the rename failed"
+after=$(curl -sf -H "PRIVATE-TOKEN: $token" "$release_api" | jq '.[] | select(.name == "SHA256SUMS") | .id')
+[ -n "$before" ] && [ "$before" = "$after" ] || fail "the renamed link has ID $after, it had $before"
+echo "checksums.txt is now SHA256SUMS, still link $after"
+
+say "Importing a whole release: terraform state rm, then terraform import <project>:<tag_name>"
+tf state rm gitlab_release_links.release || fail "state rm failed"
+tf import -input=false gitlab_release_links.release "demo-group/demo-project:v1.1.0" || fail "import of the release failed"
+set +e; tf plan -detailed-exitcode -input=false; code=$?; set -e
+[ "$code" = 0 ] || fail "the plan after importing the release is not empty (exit code $code)"
+
 say "terraform destroy"
 tf destroy -auto-approve -input=false || fail "destroy failed"
 count=$(curl -sf -H "PRIVATE-TOKEN: $token" "$api" | jq length)
 [ "$count" = 0 ] || fail "GitLab still holds $count links after destroy"
-say "Demo finished: apply, an empty plan, import and destroy all did what they said"
+count=$(curl -sf -H "PRIVATE-TOKEN: $token" "$release_api" | jq length)
+[ "$count" = 0 ] || fail "GitLab still holds $count links on v1.1.0 after destroy"
+say "Demo finished: apply, an empty plan, imports, a release kept whole and destroy all did what they said"

@@ -28,6 +28,17 @@ variable "tag" {
   default = "v1.0.0"
 }
 
+variable "release_tag" {
+  type        = string
+  default     = "v1.1.0"
+  description = "The release whose links gitlab_release_links manages, all of them."
+}
+
+variable "checksums_name" {
+  type    = string
+  default = "checksums.txt"
+}
+
 provider "gitlab" {
   base_url = var.gitlab_url
   token    = var.gitlab_token
@@ -64,4 +75,32 @@ resource "gitlab_release_link" "runbook" {
 output "download_urls" {
   description = "Permanent download URLs, stable across releases of the same path."
   value       = { for k, link in gitlab_release_link.binary : k => link.direct_asset_url }
+}
+
+# Every link of another release in one resource: a link added to that release outside Terraform is deleted by
+# the next apply. One release is managed by one kind of resource only, or the two would undo each other.
+resource "gitlab_release_links" "release" {
+  project  = var.project
+  tag_name = var.release_tag
+
+  links = {
+    "app.tar.gz" = {
+      url               = "https://downloads.example.com/app/${var.release_tag}/app.tar.gz"
+      link_type         = "package"
+      direct_asset_path = "/app.tar.gz"
+    }
+    "app.zip" = {
+      url               = "https://downloads.example.com/app/${var.release_tag}/app.zip"
+      link_type         = "package"
+      direct_asset_path = "/app.zip"
+    }
+    (var.checksums_name) = {
+      url = "https://downloads.example.com/app/${var.release_tag}/checksums.txt"
+    }
+  }
+}
+
+output "release_link_ids" {
+  description = "GitLab's ID of each link of the release managed as a whole."
+  value       = { for name, link in gitlab_release_links.release.links : name => link.link_id }
 }

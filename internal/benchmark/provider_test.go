@@ -119,10 +119,34 @@ func (p *providerPeaks) reset(b *testing.B) {
 
 // providerUsage is what the provider processes of one phase reported.
 type providerUsage struct {
-	processes  int           // provider processes Terraform started
-	unreported int           // of those, how many never reported (killed with their wrapper): figures are lower bounds
-	peakKiB    int64         // the largest peak RSS among them
-	cpu        time.Duration // their user and system CPU time, summed
+	procs      []processUsage // every provider process Terraform started, in start order
+	unreported int            // of those, how many never reported (killed with their wrapper): figures are lower bounds
+	peakKiB    int64          // the largest peak RSS among them
+	cpu        time.Duration  // their user and system CPU time, summed
+}
+
+// processUsage is one provider process.
+type processUsage struct {
+	pid int
+	cpu time.Duration // zero when it never reported
+}
+
+// nonWalks is how many provider processes of every phase do no per-resource work: Terraform (1.11) starts one to
+// read the schema and one to validate the configuration, which sees the resource block once, whatever its count.
+// Every later process is a walk that calls the provider for every resource: plan has one walk (refresh and plan),
+// apply and update two (plan, apply), destroy three (refresh, plan the destroy, apply).
+const nonWalks = 2
+
+// walks is the number of the phase's processes that handle every resource.
+func (u providerUsage) walks() int { return max(0, len(u.procs)-nonWalks) }
+
+// walkCPU is the CPU time of the walks, without the schema and validation processes.
+func (u providerUsage) walkCPU() time.Duration {
+	var sum time.Duration
+	for i := nonWalks; i < len(u.procs); i++ {
+		sum += u.procs[i].cpu
+	}
+	return sum
 }
 
 // read collects the reports of the phase that just ended.
@@ -133,25 +157,32 @@ func (p *providerPeaks) read(b *testing.B) providerUsage {
 		b.Fatalf("no provider process reported its memory: %v", err)
 	}
 	var u providerUsage
-	reported := 0
+	started := map[int]int{} // pid to index in u.procs
 	for _, line := range strings.Split(strings.TrimSpace(string(text)), "\n") {
 		fields := strings.Fields(line)
+		if len(fields) < 2 {
+			b.Fatalf("unexpected provider report %q", line)
+		}
+		pid, err := strconv.Atoi(fields[1])
 		switch {
-		case len(fields) == 2 && fields[0] == "start":
-			u.processes++
-		case len(fields) == 4 && fields[0] == "peak":
+		case err == nil && len(fields) == 2 && fields[0] == "start":
+			started[pid] = len(u.procs)
+			u.procs = append(u.procs, processUsage{pid: pid})
+			u.unreported++
+		case err == nil && len(fields) == 4 && fields[0] == "peak":
 			kib, err1 := strconv.ParseInt(fields[2], 10, 64)
 			micros, err2 := strconv.ParseInt(fields[3], 10, 64)
-			if err1 != nil || err2 != nil {
+			i, ok := started[pid]
+			if err1 != nil || err2 != nil || !ok {
 				b.Fatalf("unreadable provider report %q", line)
 			}
-			reported++
+			u.unreported--
 			u.peakKiB = max(u.peakKiB, kib)
-			u.cpu += time.Duration(micros) * time.Microsecond
+			u.procs[i].cpu = time.Duration(micros) * time.Microsecond
+			u.cpu += u.procs[i].cpu
 		default:
 			b.Fatalf("unexpected provider report %q", line)
 		}
 	}
-	u.unreported = u.processes - reported
 	return u
 }

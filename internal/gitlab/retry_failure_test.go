@@ -149,6 +149,8 @@ func TestConnectionRefused(t *testing.T) {
 	}
 }
 
+// TestCancelledWriteMaybeCommitted: a write whose caller gave up is let finish, but when its answer does not come
+// within the answer timeout either, it ends as cancelled and may have been carried out.
 func TestCancelledWriteMaybeCommitted(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -158,9 +160,57 @@ func TestCancelledWriteMaybeCommitted(t *testing.T) {
 		<-release
 	})
 	defer close(release)
-	_, err := mustNew(t, fastConfig(srv.URL)).CreateReleaseLink(ctx, "1", "v1", CreateReleaseLinkOptions{Name: "a", URL: "https://x/a"})
+	cfg := fastConfig(srv.URL)
+	cfg.AnswerTimeout = 200 * time.Millisecond
+	_, err := mustNew(t, cfg).CreateReleaseLink(ctx, "1", "v1", CreateReleaseLinkOptions{Name: "a", URL: "https://x/a"})
 	e := asError(t, err)
 	if !errors.Is(err, context.Canceled) || !e.MaybeCommitted || e.Attempts != 1 {
 		t.Fatalf("got %+v; want a cancelled, maybe committed single attempt", e)
+	}
+}
+
+// TestWriteOnTheWireFinishes: a caller that gives up while its write is on its way (Ctrl-C) still gets GitLab's
+// answer, since GitLab carries the write out anyway; a write that has not gone out yet is abandoned at once.
+func TestWriteOnTheWireFinishes(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv, log := serve(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+		cancel() // the request has been read in full
+		time.Sleep(200 * time.Millisecond)
+		reply(w, http.StatusCreated, `{"id":7,"name":"a","url":"https://x/a","direct_asset_url":"https://x/a","link_type":"other"}`)
+	})
+	c := mustNew(t, fastConfig(srv.URL))
+	link, err := c.CreateReleaseLink(ctx, "1", "v1", CreateReleaseLinkOptions{Name: "a", URL: "https://x/a"})
+	if err != nil || link.ID != 7 || log.count() != 1 {
+		t.Fatalf("got %+v, %v after %d requests; want link 7 from the one write GitLab received", link, err, log.count())
+	}
+
+	// A deadline (a resource's timeouts) still ends it: the user asked for that bound.
+	srv3, _ := serve(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+		time.Sleep(time.Second)
+		reply(w, http.StatusCreated, `{"id":9}`)
+	})
+	short, done := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer done()
+	start := time.Now()
+	_, err = mustNew(t, fastConfig(srv3.URL)).CreateReleaseLink(short, "1", "v1", CreateReleaseLinkOptions{Name: "a", URL: "https://x/a"})
+	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 700*time.Millisecond {
+		t.Fatalf("got %v after %v; want the deadline to end the write at once", err, time.Since(start))
+	}
+
+	// Cancelled before it went out (here: while a rate-limit wait holds every request), it is not sent.
+	waiting, stop := context.WithCancel(context.Background())
+	srv2, log2 := serve(t, func(w http.ResponseWriter, _ *http.Request, n int) {
+		if n == 1 {
+			w.Header().Set("Retry-After", "30")
+			reply(w, http.StatusTooManyRequests, "Retry later\n")
+			return
+		}
+		reply(w, http.StatusCreated, `{"id":8}`)
+	})
+	time.AfterFunc(100*time.Millisecond, stop)
+	_, err = mustNew(t, fastConfig(srv2.URL)).CreateReleaseLink(waiting, "1", "v1", CreateReleaseLinkOptions{Name: "a", URL: "https://x/a"})
+	if !errors.Is(err, context.Canceled) || log2.count() != 1 {
+		t.Fatalf("got %v after %d requests; want context.Canceled and no second attempt", err, log2.count())
 	}
 }

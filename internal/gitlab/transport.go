@@ -101,10 +101,24 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	if err != nil {
 		return nil, err
 	}
-	if rc, _ := ctx.Value(callKey{}).(*call); rc != nil && req.Response == nil {
+	rc, _ := ctx.Value(callKey{}).(*call)
+	if rc != nil && req.Response == nil {
 		rc.startAttempt() // a redirect's next hop belongs to the same attempt
 	}
 	attemptCtx, cancel := context.WithTimeout(ctx, t.answer)
+	if rc != nil && rc.write {
+		// A write that has reached GitLab is let finish, within the answer timeout, when the caller is cancelled
+		// (Ctrl-C makes Terraform cancel every operation in flight): GitLab carries it out all the same, and its
+		// answer is the only way to record what it did. Abandoned, a create leaves a link that no state knows. A
+		// deadline, such as the resource's timeouts, still ends it: the user asked for that bound.
+		attemptCtx, cancel = context.WithTimeout(context.WithoutCancel(ctx), t.answer)
+		stop := context.AfterFunc(ctx, func() {
+			if !rc.wrote.Load() || errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				cancel()
+			}
+		})
+		defer stop()
+	}
 	defer cancel()
 	resp, err := t.base.RoundTrip(req.WithContext(attemptCtx))
 	if err == nil {

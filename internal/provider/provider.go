@@ -1,6 +1,6 @@
-// Package provider implements the gitlab Terraform provider: its configuration, the gitlab_release_link resource
-// and the gitlab_release_link(s) data sources. It maps Terraform values to calls of internal/gitlab and never
-// speaks HTTP or JSON itself.
+// Package provider implements the gitlab Terraform provider: its configuration, the gitlab_release_link and
+// gitlab_release_links resources, the data sources of the same names and the gitlab_release_link list resource. It
+// maps Terraform values to calls of internal/gitlab and never speaks HTTP or JSON itself.
 package provider
 
 import (
@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/providervalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
@@ -28,8 +29,9 @@ import (
 )
 
 var (
-	_ provider.Provider                  = &gitlabProvider{}
-	_ provider.ProviderWithListResources = &gitlabProvider{}
+	_ provider.Provider                     = &gitlabProvider{}
+	_ provider.ProviderWithConfigValidators = &gitlabProvider{}
+	_ provider.ProviderWithListResources    = &gitlabProvider{}
 )
 
 // defaultBaseURL is used when neither base_url, GITLAB_BASE_URL nor (for job tokens) CI_API_V4_URL or
@@ -61,14 +63,7 @@ type providerModel struct {
 	MaxRequestsPerMin   types.Int64  `tfsdk:"max_requests_per_minute"`
 	EarlyAuthCheck      types.Bool   `tfsdk:"early_auth_check"`
 	EnableAutoCISupport types.Bool   `tfsdk:"enable_auto_ci_support"`
-}
-
-// providerData is what Configure hands to every resource and data source.
-type providerData struct {
-	client *gitlab.Client
-	links  *linkCache
-	// noToken says why no token is sent, when none is; errors then explain GitLab's answers to anonymous requests.
-	noToken string
+	LinksParallelism    types.Int64  `tfsdk:"release_links_parallelism"`
 }
 
 func (p *gitlabProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -108,7 +103,7 @@ func (p *gitlabProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Optional:            true,
 			},
 			"client_key": schema.StringAttribute{
-				MarkdownDescription: "Path to the PEM private key of `client_cert`.",
+				MarkdownDescription: "Path to the PEM private key of `client_cert`; requires `client_cert`.",
 				Optional:            true,
 			},
 			"headers": schema.MapAttribute{
@@ -142,12 +137,24 @@ func (p *gitlabProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"Defaults to `false`: no request is made until one is needed.",
 				Optional: true,
 			},
+			"release_links_parallelism": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("How many requests one `gitlab_release_links` resource sends to GitLab at a time "+
+					"when it creates, changes or deletes links. Defaults to `%d`. Terraform runs up to `-parallelism` resources at "+
+					"once, so several such resources multiply it; the provider's rate-limit handling and `max_requests_per_minute` "+
+					"apply to all requests together.", defaultParallelism),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(1, 100)},
+			},
 			"enable_auto_ci_support": schema.BoolAttribute{
 				MarkdownDescription: "Use `CI_JOB_TOKEN` against the job's own GitLab when no token is configured. Defaults to `true`.",
 				Optional:            true,
 			},
 		},
 	}
+}
+
+func (p *gitlabProvider) ConfigValidators(_ context.Context) []provider.ConfigValidator {
+	return []provider.ConfigValidator{providervalidator.RequiredTogether(path.MatchRoot("client_cert"), path.MatchRoot("client_key"))}
 }
 
 func (p *gitlabProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
@@ -161,6 +168,7 @@ func (p *gitlabProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		"client_cert": config.ClientCert, "client_key": config.ClientKey, "headers": config.Headers,
 		"retries": config.Retries, "request_timeout": config.RequestTimeout, "max_requests_per_minute": config.MaxRequestsPerMin,
 		"early_auth_check": config.EarlyAuthCheck, "enable_auto_ci_support": config.EnableAutoCISupport,
+		"release_links_parallelism": config.LinksParallelism,
 	} {
 		if v.IsUnknown() {
 			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown GitLab Provider Setting",
@@ -195,14 +203,18 @@ func (p *gitlabProvider) Configure(ctx context.Context, req provider.ConfigureRe
 			return
 		}
 	}
-	data := &providerData{client: client, links: newLinkCache(client), noToken: missingToken(config, cfg)}
+	parallelism := defaultParallelism
+	if !config.LinksParallelism.IsNull() {
+		parallelism = int(config.LinksParallelism.ValueInt64())
+	}
+	data := &providerData{client: client, links: newLinkCache(client), noToken: missingToken(config, cfg), parallelism: parallelism}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ListResourceData = data
 }
 
 func (p *gitlabProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{NewReleaseLinkResource}
+	return []func() resource.Resource{NewReleaseLinkResource, NewReleaseLinksResource}
 }
 
 func (p *gitlabProvider) DataSources(_ context.Context) []func() datasource.DataSource {
@@ -230,10 +242,6 @@ func clientConfig(config providerModel, version, terraformVersion string) (gitla
 		diags.AddAttributeError(path.Root("base_url"), "Invalid GitLab Base URL",
 			fmt.Sprintf("The base URL cannot be used: %s\n\nUse a URL such as https://gitlab.example.com, "+
 				"with or without /api/v4.", err))
-	}
-	if config.ClientCert.ValueString() != "" && config.ClientKey.ValueString() == "" {
-		diags.AddAttributeError(path.Root("client_key"), "Missing Client Key",
-			"client_cert is set, so client_key must name the file holding its private key.")
 	}
 	headers := map[string]string{}
 	for k, v := range config.Headers.Elements() {

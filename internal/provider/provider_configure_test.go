@@ -71,7 +71,12 @@ provider "gitlab" {
   base_url = "` + env.BaseURL + `"
   token = "x"
   client_cert = "cert.pem"
-}`, `Missing Client Key`},
+}`, `(?s)Invalid Attribute Combination.*client_cert.*must be configured together.*client_cert,client_key`},
+		{"client_key without cert", `provider "gitlab" {
+  base_url = "` + env.BaseURL + `"
+  token = "x"
+  client_key = "key.pem"
+}`, `(?s)Invalid Attribute Combination.*client_key.*must be configured together.*client_cert,client_key`},
 		{"unreadable CA file", `provider "gitlab" {
   base_url = "` + env.BaseURL + `"
   token = "x"

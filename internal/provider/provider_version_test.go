@@ -117,20 +117,27 @@ func writeFile(t *testing.T, name, content string) {
 	}
 }
 
+// readingCLI is a working directory for a provider binary built at version whose configuration only reads the
+// test release's links, through a data source.
+func (e *testEnv) readingCLI(t *testing.T, version string) *terraformCLI {
+	t.Helper()
+	tf := newTerraformCLI(t, buildProvider(t, version))
+	tf.write("main.tf", requiredProviders+e.providerBlock()+fmt.Sprintf(`
+data "gitlab_release_links" "all" {
+  project  = %q
+  tag_name = %q
+}
+`, e.Project, e.Tag))
+	return tf
+}
+
 // TestAccProvider_releaseVersionInUserAgent builds the binary as a release does and checks that the version
 // given to -ldflags reaches GitLab in the User-Agent.
 func TestAccProvider_releaseVersionInUserAgent(t *testing.T) {
 	requireAcc(t)
 	env := newTestEnv(t)
 	env.requireEmulator(t)
-	tf := newTerraformCLI(t, buildProvider(t, "9.8.7"))
-	tf.write("main.tf", requiredProviders+env.providerBlock()+fmt.Sprintf(`
-data "gitlab_release_links" "all" {
-  project  = %q
-  tag_name = %q
-}
-`, env.Project, env.Tag))
-
+	tf := env.readingCLI(t, "9.8.7")
 	if out, code := tf.run("plan", "-detailed-exitcode"); code != 0 {
 		t.Fatalf("terraform plan exited with %d, want 0:\n%s", code, out)
 	}
@@ -141,4 +148,33 @@ data "gitlab_release_links" "all" {
 		}
 	}
 	t.Errorf("GitLab saw the User-Agents %q, want one starting with \"terraform-provider-gitlab/9.8.7 \" and naming Terraform", agents)
+}
+
+// TestAccProvider_logsWhenAsked: the released binary turns the plugin SDKs' logging off only when Terraform would
+// discard it; with TF_LOG or TF_LOG_PROVIDER set, the provider's lines reach Terraform's log as before.
+func TestAccProvider_logsWhenAsked(t *testing.T) {
+	requireAcc(t)
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	tf := env.readingCLI(t, "test")
+	base := tf.env
+	for _, setting := range []string{"TF_LOG=DEBUG", "TF_LOG_PROVIDER=DEBUG"} {
+		t.Run(setting, func(t *testing.T) {
+			logPath := filepath.Join(t.TempDir(), "terraform.log")
+			tf.env = append(append([]string{}, base...), setting, "TF_LOG_PATH="+logPath)
+			defer func() { tf.env = base }()
+			if out, code := tf.run("plan"); code != 0 {
+				t.Fatalf("plan failed (%d):\n%s", code, out)
+			}
+			logs, err := os.ReadFile(logPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range []string{"GitLab API attempt finished", "tf_provider_addr=registry.terraform.io/gitlab-release-links/gitlab"} {
+				if !strings.Contains(string(logs), want) {
+					t.Errorf("with %s, Terraform's log has no line with %q", setting, want)
+				}
+			}
+		})
+	}
 }

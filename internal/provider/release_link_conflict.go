@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
 )
@@ -19,15 +18,15 @@ import (
 // configuration, the old instance of a create_before_destroy replacement, or an apply killed before it saved its
 // state. Adopting it would let two resources share one link, and deleting either would take it from the other,
 // so that is an error naming the link and how to import it. Within one walk a link is adopted at most once.
-func (r *releaseLinkResource) takenLink(ctx context.Context, project, tag string, opts gitlab.CreateReleaseLinkOptions, createErr error, diags *diag.Diagnostics) (*gitlab.ReleaseLink, error) {
-	links, err := r.data.client.ListReleaseLinks(ctx, project, tag)
+func (p *providerData) takenLink(ctx context.Context, project, tag string, want linkFields, createErr error, diags *diag.Diagnostics) (*gitlab.ReleaseLink, error) {
+	links, err := p.client.ListReleaseLinks(ctx, project, tag)
 	if err != nil {
 		return nil, createErr
 	}
 	var gerr *gitlab.Error
 	if errors.As(createErr, &gerr) && gerr.MaybeCommitted {
 		for i := range links {
-			if !sameAsRequested(&links[i], tag, opts) || !r.data.links.claim(links[i].ID) {
+			if apiFields(&links[i], tag) != want || !p.links.claim(links[i].ID) {
 				continue
 			}
 			diags.AddWarning("Adopted Release Link Created by a Lost Request",
@@ -37,7 +36,7 @@ func (r *releaseLinkResource) takenLink(ctx context.Context, project, tag string
 			return &links[i], nil
 		}
 	}
-	return nil, &conflictError{err: createErr, existing: conflictingLinks(links, project, tag, opts)}
+	return nil, &conflictError{err: createErr, existing: conflictingLinks(links, project, tag, want)}
 }
 
 // conflictError is a "has already been taken" answer together with a description of the links in the way.
@@ -48,18 +47,6 @@ type conflictError struct {
 
 func (e *conflictError) Error() string { return e.err.Error() }
 func (e *conflictError) Unwrap() error { return e.err }
-
-// sameAsRequested reports whether an existing link has exactly the values a create asked for.
-func sameAsRequested(link *gitlab.ReleaseLink, tag string, opts gitlab.CreateReleaseLinkOptions) bool {
-	linkType := opts.LinkType
-	if linkType == "" {
-		linkType = "other"
-	}
-	path, hasPath := assetPath(link, tag)
-	wantPath := opts.DirectAssetPath != nil
-	return link.Name == opts.Name && link.URL == opts.URL && link.LinkType == linkType &&
-		hasPath == wantPath && (!wantPath || path == *opts.DirectAssetPath)
-}
 
 // takenAdvice follows the list of existing links in a "has already been taken" error.
 const takenAdvice = "Link names, URLs and direct asset paths are unique within a release.\n\n" +
@@ -96,16 +83,16 @@ func (p *providerData) createErrorDetail(project, tag, name string, err error) s
 
 // conflictingLinks describes the existing links that share the requested name, URL or path, each with its import
 // command and import block.
-func conflictingLinks(links []gitlab.ReleaseLink, project, tag string, opts gitlab.CreateReleaseLinkOptions) string {
+func conflictingLinks(links []gitlab.ReleaseLink, project, tag string, want linkFields) string {
 	var b strings.Builder
 	for i := range links {
 		l := &links[i]
-		path, hasPath := assetPath(l, tag)
-		if l.Name != opts.Name && l.URL != opts.URL && (opts.DirectAssetPath == nil || !hasPath || path != *opts.DirectAssetPath) {
+		path, _ := pathFromDirectAssetURL(l, tag)
+		if l.Name != want.name && l.URL != want.url && (want.path == "" || path != want.path) {
 			continue
 		}
 		pathText := "no direct asset path"
-		if hasPath {
+		if path != "" {
 			pathText = "direct asset path " + path
 		}
 		id := releaseLinkID{Project: project, TagName: tag, LinkID: l.ID}
@@ -113,32 +100,4 @@ func conflictingLinks(links []gitlab.ReleaseLink, project, tag string, opts gitl
 			"  import {\n    to = gitlab_release_link.<name>\n    id = %q\n  }\n", l.ID, l.Name, l.URL, pathText, id, id)
 	}
 	return b.String()
-}
-
-// sameProject reports whether two spellings of a project (its numeric ID and its full path) name the same
-// project, by resolving both through the API, which costs no link request. A project that no longer exists is
-// not the same; any other failure is returned, since guessing wrong would either replace a link for nothing or
-// keep it in the wrong project.
-func (r *releaseLinkResource) sameProject(ctx context.Context, a, b types.String) (bool, error) {
-	if r.data == nil || a.IsUnknown() || b.IsUnknown() {
-		return false, nil
-	}
-	// Planning has no timeouts block; the lookups get the default operation deadline.
-	ctx, cancel := context.WithTimeout(ctx, defaultTimeout)
-	defer cancel()
-	before, err := r.data.client.GetProject(ctx, a.ValueString())
-	if gitlab.IsProjectNotFound(err) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	after, err := r.data.client.GetProject(ctx, b.ValueString())
-	if gitlab.IsProjectNotFound(err) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	return before.ID == after.ID, nil
 }

@@ -223,36 +223,35 @@ func TestTakenLink(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := "/bin/app"
-	identical := gitlab.CreateReleaseLinkOptions{Name: "app", URL: "https://example.com/app", DirectAssetPath: &path}
+	identical := linkFields{name: "app", url: "https://example.com/app", linkType: "other", path: "/bin/app"}
 	otherPath := identical
-	otherPath.DirectAssetPath = nil
+	otherPath.path = ""
 	for _, tc := range []struct {
 		name           string
-		opts           gitlab.CreateReleaseLinkOptions
+		want           linkFields
 		maybeCommitted bool
 		claimed        bool
 		adopt          bool
 	}{
-		{name: "own lost create", opts: identical, maybeCommitted: true, adopt: true},
-		{name: "someone else's identical link", opts: identical},
-		{name: "own lost create, link claimed in this walk", opts: identical, maybeCommitted: true, claimed: true},
-		{name: "own lost create, link differs", opts: otherPath, maybeCommitted: true},
+		{name: "own lost create", want: identical, maybeCommitted: true, adopt: true},
+		{name: "someone else's identical link", want: identical},
+		{name: "own lost create, link claimed in this walk", want: identical, maybeCommitted: true, claimed: true},
+		{name: "own lost create, link differs", want: otherPath, maybeCommitted: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := &releaseLinkResource{data: &providerData{client: client, links: newLinkCache(client)}}
+			data := &providerData{client: client, links: newLinkCache(client)}
 			if tc.claimed {
-				r.data.links.claim(existing.ID)
+				data.links.claim(existing.ID)
 			}
 			createErr := &gitlab.Error{Method: "POST", StatusCode: 400, Messages: []string{"Name has already been taken"},
 				MaybeCommitted: tc.maybeCommitted}
 			var diags diag.Diagnostics
-			link, err := r.takenLink(t.Context(), p.FullPath, testTag, tc.opts, createErr, &diags)
+			link, err := data.takenLink(t.Context(), p.FullPath, testTag, tc.want, createErr, &diags)
 			if tc.adopt {
 				if err != nil || link == nil || link.ID != existing.ID || diags.WarningsCount() != 1 {
 					t.Fatalf("got %v, %v, %v; want link %d adopted with a warning", link, err, diags, existing.ID)
 				}
-				if r.data.links.claim(existing.ID) {
+				if data.links.claim(existing.ID) {
 					t.Error("the adopted link was not claimed")
 				}
 				return

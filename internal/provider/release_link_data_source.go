@@ -10,10 +10,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
 )
@@ -97,56 +95,6 @@ func (d *releaseLinkDataSource) Read(ctx context.Context, req datasource.ReadReq
 	resp.Diagnostics.Append(resp.State.Set(ctx, &config)...)
 }
 
-// linkDataAttributes are the computed attributes of a link, shared by both data sources.
-func linkDataAttributes() map[string]schema.Attribute {
-	computed := func(description string) schema.StringAttribute {
-		return schema.StringAttribute{MarkdownDescription: description, Computed: true}
-	}
-	return map[string]schema.Attribute{
-		"id":                computed("The link's ID, `<project>:<tag_name>:<link_id>`."),
-		"project":           computed("The project, as given."),
-		"tag_name":          computed("The tag of the release."),
-		"link_id":           schema.Int64Attribute{MarkdownDescription: "GitLab's ID of the link.", Computed: true},
-		"name":              computed("The link's name."),
-		"url":               computed("The URL the link points to."),
-		"link_type":         computed("The kind of asset: `other`, `runbook`, `image` or `package`."),
-		"direct_asset_path": computed("The permanent download path, or null when the link has none."),
-		"filepath": schema.StringAttribute{MarkdownDescription: "Deprecated name of `direct_asset_path`, with the same value.",
-			Computed: true, DeprecationMessage: "Use direct_asset_path instead."},
-		"direct_asset_url": computed("The permanent download URL when the link has a path, otherwise its `url`."),
-		"external": schema.BoolAttribute{MarkdownDescription: "Deprecated: null on GitLab 16.0 and later, which no longer return it.",
-			Computed: true, DeprecationMessage: "GitLab 16.0 removed external from its API."},
-	}
-}
-
-// releaseLinks reads every link of a release for a data source, reporting a failure under summary.
-func (p *providerData) releaseLinks(ctx context.Context, project, tag types.String, summary string, diags *diag.Diagnostics) ([]gitlab.ReleaseLink, bool) {
-	links, err := p.links.all(ctx, project.ValueString(), tag.ValueString())
-	if err != nil {
-		diags.AddError(summary, p.releaseReadDetail(project.ValueString(), tag.ValueString(), err))
-		return nil, false
-	}
-	return links, true
-}
-
-// setFromListing fills a data source's link from GitLab; filepath, the deprecated name, carries the same path.
-func (m *releaseLinkModel) setFromListing(link *gitlab.ReleaseLink) {
-	m.Filepath = types.StringNull()
-	m.setFromAPI(link)
-}
-
-// releaseReadDetail explains a failed listing: a missing project or release is named as such.
-func (p *providerData) releaseReadDetail(project, tag string, err error) string {
-	switch {
-	case gitlab.IsProjectNotFound(err):
-		return p.errorDetail(fmt.Sprintf("Project %q was not found.", project), project, tag, err)
-	case gitlab.IsRecordNotFound(err):
-		return p.errorDetail(fmt.Sprintf("Release %q was not found in project %q.", tag, project), project, tag, err)
-	default:
-		return p.errorDetail(fmt.Sprintf("Could not read the links of release %q in project %q.", tag, project), project, tag, err)
-	}
-}
-
 // linkNotFoundDetail says which link was asked for and, when the release has few, which ones exist.
 func linkNotFoundDetail(config releaseLinkModel, links []gitlab.ReleaseLink) string {
 	project, tag := config.Project.ValueString(), config.TagName.ValueString()
@@ -169,16 +117,4 @@ func linkNotFoundDetail(config releaseLinkModel, links []gitlab.ReleaseLink) str
 		detail += fmt.Sprintf(" It has %d other links; names are case-sensitive.", len(links))
 	}
 	return detail
-}
-
-// configuredData is the Configure step shared by every resource and data source.
-func configuredData(providerDataValue any, diags interface{ AddError(string, string) }) *providerData {
-	if providerDataValue == nil {
-		return nil
-	}
-	data, ok := providerDataValue.(*providerData)
-	if !ok {
-		diags.AddError("Unexpected Provider Data", fmt.Sprintf("Expected *providerData, got %T. Please report this issue.", providerDataValue))
-	}
-	return data
 }

@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
@@ -114,12 +112,4 @@ func (r *releaseLinkResource) resolveSlashID(ctx context.Context, raw string) (r
 		return releaseLinkID{}, fmt.Sprintf("The import ID %q is ambiguous: it names %s. Use the colon form to say which one.",
 			raw, strings.Join(ids, " and "))
 	}
-}
-
-// setIdentity stores the resource identity when Terraform supports it (1.12+); older versions pass no identity.
-func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, m releaseLinkModel) diag.Diagnostics {
-	if identity == nil {
-		return nil
-	}
-	return identity.Set(ctx, releaseLinkIdentityModel{Project: m.Project, TagName: m.TagName, LinkID: m.LinkID})
 }

@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -25,12 +24,14 @@ import (
 // answered, once with Ctrl-C (SIGINT) and once by killing Terraform and the provider outright (SIGKILL, as a
 // cancelled CI job does), then applies again.
 //
-// Either way the creates in flight are lost to Terraform: Ctrl-C makes the provider stop waiting for them (and
-// Terraform saves the state of the creates that had finished), a kill saves nothing more. GitLab completes them all
-// the same, as it completes any request it has received. The next apply, a new run that cannot tell those links
-// from someone else's, fails on each with "has already been taken" and its import command; running the printed
-// commands is the way out. GitLab then holds exactly the configured links, none twice, the plan is empty and
-// destroy removes them all.
+// Ctrl-C: Terraform cancels the operations in flight and waits for them. The provider lets a create that has
+// reached GitLab finish (its answer is the only record of the link GitLab made), so the state holds every link
+// GitLab made and the next apply simply creates the rest.
+//
+// A kill saves nothing: GitLab completes the creates in flight all the same, and the next apply, a new run that
+// cannot tell those links from someone else's, fails on each with "has already been taken" and its import command;
+// running the printed commands is the way out. Either way GitLab then holds exactly the configured links, none
+// twice, the plan is empty and destroy removes them all.
 func TestAccReleaseLink_interruptedApply(t *testing.T) {
 	requireAcc(t)
 	providerDir := buildProvider(t, "test")
@@ -44,10 +45,9 @@ func TestAccReleaseLink_interruptedApply(t *testing.T) {
 			tf.write("main.tf", strings.Replace(env.manyLinksConfig("", map[string]int{env.Tag: n}), env.BaseURL, proxy.URL, 1))
 			tf.write("versions.tf", "terraform {\n  required_providers {\n    gitlab = { source = \"gitlab-release-links/gitlab\" }\n  }\n}\n")
 
-			// Terraform runs 10 creates at once; GitLab's answers are held until Terraform hangs up, so no create
-			// finishes and no other starts before the stop.
+			// Terraform runs 10 creates at once; GitLab's answers are held until they are released (or Terraform
+			// hangs up), so no create finishes and no other starts before the stop.
 			const parallelism = 10
-			proxy.hold.Store(int64(time.Minute))
 			cmd := exec.Command(tf.bin, "apply", "-auto-approve", "-no-color", fmt.Sprintf("-parallelism=%d", parallelism))
 			cmd.Dir, cmd.Env = tf.dir, tf.env
 			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // the signal reaches the provider too
@@ -65,48 +65,51 @@ func TestAccReleaseLink_interruptedApply(t *testing.T) {
 			if err := syscall.Kill(-cmd.Process.Pid, sig); err != nil {
 				t.Fatal(err)
 			}
+			if sig == syscall.SIGINT {
+				// GitLab's answers arrive while Terraform is shutting down gracefully.
+				time.Sleep(500 * time.Millisecond)
+			}
+			proxy.releaseAll()
 			if err := cmd.Wait(); err == nil {
 				t.Fatalf("the stopped apply exited 0:\n%s", out.String())
 			}
-			proxy.hold.Store(0)
 			proxy.inFlight.Wait()
 			made := env.emu.Links(env.Project, env.Tag)
-			orphans := linkIDs(made)
-			if inState := tf.stateLinkIDs(); len(inState) != 0 {
-				t.Fatalf("the stopped apply saved links %v to state, though GitLab had answered none of its creates", inState)
-			}
-			t.Logf("GitLab created %d of %d links before the apply was stopped", len(orphans), n)
+			t.Logf("GitLab created %d of %d links before the apply was stopped", len(made), n)
+			inState := tf.stateLinkIDs()
 			if sig == syscall.SIGINT {
-				// The creates in flight, exactly those GitLab completed, report that they were interrupted.
-				var want []string
-				for _, l := range made {
-					want = append(want, "gitlab_release_link.r0["+strings.TrimPrefix(l.Name, "asset-")+"]")
+				// Every create that reached GitLab was recorded: nothing is orphaned, the next apply makes the rest.
+				if !slices.Equal(inState, linkIDs(made)) {
+					t.Fatalf("after Ctrl-C the state holds links %v, want exactly those GitLab made, %v:\n%s", inState, linkIDs(made), out.String())
 				}
-				slices.Sort(want)
-				if got := interruptedAddresses(out.String()); !slices.Equal(got, want) {
-					t.Errorf("the interrupted apply reported %v as interrupted, want %v:\n%s", got, want, out.String())
+				if outAgain, code := tf.run("apply", "-auto-approve", "-lock=false"); code != 0 {
+					t.Fatalf("the apply after Ctrl-C failed (%d):\n%s", code, outAgain)
 				}
-			}
-
-			// A killed Terraform leaves its state lock behind, as it would for a user.
-			outAgain, code := tf.run("apply", "-auto-approve", "-lock=false")
-			imports := importCommands(outAgain)
-			var named []int64
-			for _, c := range imports {
-				named = append(named, c.linkID)
-			}
-			slices.Sort(named)
-			if code == 0 || !slices.Equal(named, orphans) || strings.Count(outAgain, "Error: ") != len(orphans) {
-				t.Fatalf("the apply after the stop exited %d and named links %v, want an error for each of %v and no other:\n%s",
-					code, named, orphans, outAgain)
+			} else {
+				orphans := linkIDs(made)
+				if len(inState) != 0 {
+					t.Fatalf("the killed apply saved links %v to state, though GitLab had answered none of its creates", inState)
+				}
+				// A killed Terraform leaves its state lock behind, as it would for a user.
+				outAgain, code := tf.run("apply", "-auto-approve", "-lock=false")
+				imports := importCommands(outAgain)
+				var named []int64
+				for _, c := range imports {
+					named = append(named, c.linkID)
+				}
+				slices.Sort(named)
+				if code == 0 || !slices.Equal(named, orphans) || strings.Count(outAgain, "Error: ") != len(orphans) {
+					t.Fatalf("the apply after the kill exited %d and named links %v, want an error for each of %v and no other:\n%s",
+						code, named, orphans, outAgain)
+				}
+				for _, c := range imports {
+					if importOut, code := tf.run("import", "-lock=false", c.address, c.id); code != 0 {
+						t.Fatalf("the printed import of %s failed (%d):\n%s", c.address, code, importOut)
+					}
+				}
 			}
 			if err := env.holdsExactly(env.Tag, n, func(i int) string { return fmt.Sprintf("https://example.com/%s/asset-%d", env.Tag, i) }); err != nil {
 				t.Fatalf("the apply after the stop did not create the other links: %s", err)
-			}
-			for _, c := range imports {
-				if importOut, code := tf.run("import", "-lock=false", c.address, c.id); code != 0 {
-					t.Fatalf("the printed import of %s failed (%d):\n%s", c.address, code, importOut)
-				}
 			}
 			if planOut, code := tf.run("plan", "-detailed-exitcode", "-lock=false"); code != 0 {
 				t.Fatalf("the plan after the imports is not empty (%d):\n%s", code, planOut)
@@ -124,13 +127,17 @@ func TestAccReleaseLink_interruptedApply(t *testing.T) {
 	}
 }
 
-// holdingProxy passes requests on to GitLab and holds GitLab's answer to each POST for a while before passing it
-// back, so that an apply stopped meanwhile leaves links that GitLab created and Terraform never heard of.
+// holdingProxy passes requests on to GitLab and holds GitLab's answer to each POST until releaseAll (or until the
+// client hangs up), so that an apply stopped meanwhile has creates that GitLab carried out and not yet answered.
 type holdingProxy struct {
 	URL      string
-	hold     atomic.Int64 // time.Duration
+	release  chan struct{}
+	once     sync.Once
 	inFlight sync.WaitGroup
 }
+
+// releaseAll passes every held answer back, and lets later ones through at once.
+func (p *holdingProxy) releaseAll() { p.once.Do(func() { close(p.release) }) }
 
 func newHoldingProxy(t *testing.T, target string) *holdingProxy {
 	t.Helper()
@@ -138,12 +145,12 @@ func newHoldingProxy(t *testing.T, target string) *holdingProxy {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &holdingProxy{}
+	p := &holdingProxy{release: make(chan struct{})}
 	forward := httputil.NewSingleHostReverseProxy(u)
 	forward.ModifyResponse = func(resp *http.Response) error {
 		if resp.Request.Method == http.MethodPost {
 			select {
-			case <-time.After(time.Duration(p.hold.Load())):
+			case <-p.release:
 			case <-resp.Request.Context().Done():
 			}
 		}
@@ -214,18 +221,6 @@ var (
 	diagnosticAddress = regexp.MustCompile(`with (gitlab_release_link\.[^,\s]+),`)
 	printedImport     = regexp.MustCompile(`terraform import gitlab_release_link\.<name> '([^']+:(\d+))'`)
 )
-
-// interruptedAddresses returns the resources whose operation a terraform run reports as interrupted, sorted.
-func interruptedAddresses(output string) []string {
-	var addresses []string
-	for _, block := range strings.Split(output, "Error: ")[1:] {
-		if address := diagnosticAddress.FindStringSubmatch(block); address != nil && strings.Contains(block, "The operation was interrupted.") {
-			addresses = append(addresses, address[1])
-		}
-	}
-	slices.Sort(addresses)
-	return addresses
-}
 
 // importCommands reads the import commands out of the errors of a terraform run.
 func importCommands(output string) []importCommand {

@@ -1,93 +1,10 @@
 package provider
 
 import (
-	"fmt"
-	"net/url"
-	"strconv"
-	"strings"
-
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
 )
-
-// releaseLinkID identifies a release link: the project as configured (numeric ID or full path), the release's tag
-// and GitLab's link ID. Its string form is the official provider's import ID, "<project>:<tag_name>:<link_id>".
-type releaseLinkID struct {
-	Project string
-	TagName string
-	LinkID  int64
-}
-
-// importIDExamples is shown whenever an import ID cannot be understood.
-const importIDExamples = "Use <project>:<tag_name>:<link_id> or <project>/<tag_name>/<link_id>, where <project> is a " +
-	"numeric project ID or a full path, for example \"42:v1.0.0:7\", \"my-group/my-project:v1.0.0:7\" or " +
-	"\"my-group/my-project/release/v1.0/7\"."
-
-// String formats the ID as "<project>:<tag_name>:<link_id>".
-func (id releaseLinkID) String() string {
-	return fmt.Sprintf("%s:%s:%d", id.Project, id.TagName, id.LinkID)
-}
-
-// parseReleaseLinkID parses "<project>:<tag_name>:<link_id>". Neither project paths nor git tag names may
-// contain ':' (git check-ref-format forbids it), so the first and the last colon are the separators.
-func parseReleaseLinkID(s string) (releaseLinkID, error) {
-	first, last := strings.Index(s, ":"), strings.LastIndex(s, ":")
-	if first < 0 || first == last {
-		return releaseLinkID{}, fmt.Errorf("the import ID %q is not of the form <project>:<tag_name>:<link_id>", s)
-	}
-	id := releaseLinkID{Project: s[:first], TagName: s[first+1 : last]}
-	linkID, err := parseLinkID(s[last+1:])
-	if err != nil {
-		return releaseLinkID{}, err
-	}
-	id.LinkID = linkID
-	if id.Project == "" || id.TagName == "" {
-		return releaseLinkID{}, fmt.Errorf("the import ID %q has an empty project or tag name", s)
-	}
-	return id, nil
-}
-
-// slashImportCandidates lists every way "<project>/<tag_name>/<link_id>" can be split. Both full paths and tags
-// may contain '/', so only the API can tell which split is real; a project is a numeric ID or contains a '/'.
-func slashImportCandidates(s string) ([]releaseLinkID, error) {
-	last := strings.LastIndex(s, "/")
-	if last < 0 {
-		return nil, fmt.Errorf("the import ID %q contains neither ':' nor '/'", s)
-	}
-	linkID, err := parseLinkID(s[last+1:])
-	if err != nil {
-		return nil, err
-	}
-	prefix := s[:last]
-	var candidates []releaseLinkID
-	for i := 0; i < len(prefix); i++ {
-		if prefix[i] != '/' {
-			continue
-		}
-		project, tag := prefix[:i], prefix[i+1:]
-		if project == "" || tag == "" {
-			continue
-		}
-		if _, err := strconv.ParseInt(project, 10, 64); err != nil && !strings.Contains(project, "/") {
-			continue
-		}
-		candidates = append(candidates, releaseLinkID{Project: project, TagName: tag, LinkID: linkID})
-	}
-	if len(candidates) == 0 {
-		return nil, fmt.Errorf("the import ID %q cannot be split into a project, a tag name and a link ID", s)
-	}
-	return candidates, nil
-}
-
-// parseLinkID parses a positive link ID.
-func parseLinkID(s string) (int64, error) {
-	id, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || id <= 0 {
-		return 0, fmt.Errorf("the link ID %q is not a positive whole number", s)
-	}
-	return id, nil
-}
 
 // releaseLinkModel holds the attributes shared by the resource and the data sources.
 type releaseLinkModel struct {
@@ -118,7 +35,7 @@ func (m *releaseLinkModel) setFromAPI(link *gitlab.ReleaseLink) {
 	m.DirectAssetURL = types.StringValue(link.DirectAssetURL)
 	m.External = types.BoolPointerValue(link.External)
 	m.DirectAssetPath, m.Filepath = types.StringNull(), types.StringNull()
-	if p, ok := assetPath(link, m.TagName.ValueString()); ok {
+	if p, ok := pathFromDirectAssetURL(link, m.TagName.ValueString()); ok {
 		m.DirectAssetPath, m.Filepath = types.StringValue(p), types.StringValue(p)
 	} else if keepEmpty {
 		m.Filepath = types.StringValue("")
@@ -127,11 +44,11 @@ func (m *releaseLinkModel) setFromAPI(link *gitlab.ReleaseLink) {
 
 // setFromWrite is setFromAPI after a create or update that sent path, for a model holding the plan. When GitLab
 // holds the path that was sent, both names keep their planned values; when its direct_asset_url shows that a path
-// is set but in a shape assetPath cannot read back, the path sent is the one GitLab holds.
+// is set but in a shape pathFromDirectAssetURL cannot read back, the path sent is the one GitLab holds.
 func (m *releaseLinkModel) setFromWrite(link *gitlab.ReleaseLink, path *string) {
 	plannedPath, plannedFilepath := m.DirectAssetPath, m.Filepath
 	m.setFromAPI(link)
-	held, ok := assetPath(link, m.TagName.ValueString())
+	held, ok := pathFromDirectAssetURL(link, m.TagName.ValueString())
 	if !ok && path != nil && link.DirectAssetURL != link.URL {
 		held, ok = *path, true
 		m.DirectAssetPath, m.Filepath = types.StringValue(held), types.StringValue(held)
@@ -141,57 +58,20 @@ func (m *releaseLinkModel) setFromWrite(link *gitlab.ReleaseLink, path *string) 
 	}
 }
 
-// assetPath recovers the link's direct asset path, which GitLab does not return, from direct_asset_url
-// (GITLAB.md §1): it equals url when no path is set, and is otherwise
-// "<gitlab>/<project path>/-/releases/<escaped tag>/downloads<path>". Only that exact shape counts, so a URL that
-// merely contains "downloads" never invents a path.
-func assetPath(link *gitlab.ReleaseLink, tag string) (string, bool) {
-	if link.DirectAssetURL == "" || link.DirectAssetURL == link.URL {
-		return "", false
-	}
-	u, err := url.Parse(link.DirectAssetURL)
-	if err != nil {
-		return "", false
-	}
-	p := u.EscapedPath()
-	const marker = "/-/releases/"
-	i := strings.Index(p, marker)
-	if i < 0 {
-		return "", false
-	}
-	rest := p[i+len(marker):]
-	// The tag is one escaped path segment on GitLab (release%2Fv1 for release/v1); a raw slash is accepted too.
-	for end := 0; end < len(rest); {
-		next := strings.Index(rest[end:], "/downloads/")
-		if next < 0 {
-			return "", false
-		}
-		end += next
-		if segment, err := url.PathUnescape(rest[:end]); err == nil && segment == tag {
-			assetPath, err := url.PathUnescape(rest[end+len("/downloads"):])
-			return assetPath, err == nil
-		}
-		end++
-	}
-	return "", false
-}
-
-// assetPath is the configured asset path under either name, or nil when none is configured. An empty filepath
-// is no path, as the official SDKv2 provider treated it.
-func (m releaseLinkModel) assetPath() *string {
+// configuredPath is the configured asset path under either name, or "" when none is configured. An empty
+// filepath is no path, as the official SDKv2 provider treated it.
+func (m releaseLinkModel) configuredPath() string {
 	for _, v := range []types.String{m.DirectAssetPath, m.Filepath} {
 		if !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" {
-			s := v.ValueString()
-			return &s
+			return v.ValueString()
 		}
 	}
-	return nil
+	return ""
 }
 
-// sameLink reports whether m asks GitLab for nothing that state does not already hold.
-func (m releaseLinkModel) sameLink(state releaseLinkModel) bool {
-	return m.TagName.Equal(state.TagName) && m.Name.Equal(state.Name) && m.URL.Equal(state.URL) &&
-		m.LinkType.Equal(state.LinkType) && samePath(m.assetPath(), state.assetPath())
+// fields are the values the model asks GitLab to hold.
+func (m releaseLinkModel) fields() linkFields {
+	return linkFields{name: m.Name.ValueString(), url: m.URL.ValueString(), linkType: m.LinkType.ValueString(), path: m.configuredPath()}
 }
 
 // planComputed predicts the computed attributes: id from the project, tag and link ID, and direct_asset_url,
@@ -207,10 +87,12 @@ func (m *releaseLinkModel) planComputed(state *releaseLinkResourceModel) {
 		}
 	}
 	pathKnown := !m.DirectAssetPath.IsUnknown() && !m.Filepath.IsUnknown()
+	path := m.configuredPath()
 	switch {
-	case pathKnown && m.assetPath() == nil && !m.URL.IsUnknown():
+	case pathKnown && path == "" && !m.URL.IsUnknown():
 		m.DirectAssetURL = m.URL
-	case pathKnown && state != nil && m.sameLinkPath(state.releaseLinkModel) && !state.DirectAssetURL.IsNull():
+	case pathKnown && path != "" && state != nil && m.TagName.Equal(state.TagName) && path == state.configuredPath() &&
+		!state.DirectAssetURL.IsNull():
 		m.DirectAssetURL = state.DirectAssetURL
 	default:
 		m.DirectAssetURL = types.StringUnknown()
@@ -231,8 +113,8 @@ func (m *releaseLinkModel) planPaths(config releaseLinkModel, state *releaseLink
 		}
 		return
 	}
-	path := config.assetPath()
-	if state != nil && samePath(path, state.assetPath()) {
+	path := config.configuredPath()
+	if state != nil && path == state.configuredPath() {
 		if config.DirectAssetPath.IsNull() {
 			m.DirectAssetPath = state.DirectAssetPath
 		}
@@ -241,7 +123,7 @@ func (m *releaseLinkModel) planPaths(config releaseLinkModel, state *releaseLink
 		}
 		return
 	}
-	other := types.StringPointerValue(path)
+	other := types.StringPointerValue(optionalPath(path))
 	if config.DirectAssetPath.IsNull() {
 		m.DirectAssetPath = other
 	}
@@ -250,19 +132,14 @@ func (m *releaseLinkModel) planPaths(config releaseLinkModel, state *releaseLink
 	}
 }
 
-// samePath reports whether two asset paths, nil for none, are the same.
-func samePath(a, b *string) bool {
-	return (a == nil) == (b == nil) && (a == nil || *a == *b)
-}
-
-// sameLinkPath reports whether the release and the asset path are those of state.
-func (m releaseLinkModel) sameLinkPath(state releaseLinkModel) bool {
-	planPath, statePath := m.assetPath(), state.assetPath()
-	return m.TagName.Equal(state.TagName) && planPath != nil && statePath != nil && *planPath == *statePath
-}
-
 // emptyFilepath reports whether filepath is "", the official SDKv2 provider's way of saying "no path". A
 // configuration may say it, so state keeps it while GitLab holds no path.
 func (m releaseLinkModel) emptyFilepath() bool {
 	return !m.Filepath.IsNull() && !m.Filepath.IsUnknown() && m.Filepath.ValueString() == ""
+}
+
+// setFromListing fills a data source's link from GitLab; filepath, the deprecated name, carries the same path.
+func (m *releaseLinkModel) setFromListing(link *gitlab.ReleaseLink) {
+	m.Filepath = types.StringNull()
+	m.setFromAPI(link)
 }

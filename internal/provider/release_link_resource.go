@@ -4,11 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -17,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -30,13 +28,6 @@ var (
 	_ resource.ResourceWithModifyPlan  = &releaseLinkResource{}
 	_ resource.ResourceWithIdentity    = &releaseLinkResource{}
 )
-
-// defaultTimeout bounds each operation unless the timeouts block says otherwise; it leaves room for several
-// rate-limit waits.
-const defaultTimeout = 10 * time.Minute
-
-// linkTypes are the values GitLab accepts for link_type.
-var linkTypes = []string{"other", "runbook", "image", "package"}
 
 // NewReleaseLinkResource returns the gitlab_release_link resource.
 func NewReleaseLinkResource() resource.Resource { return &releaseLinkResource{} }
@@ -103,7 +94,7 @@ func (r *releaseLinkResource) Schema(ctx context.Context, _ resource.SchemaReque
 					"and `filepath`, whichever one the configuration uses.",
 				Optional:   true,
 				Computed:   true,
-				Validators: []validator.String{assetPathFormat, pathConflict("filepath")},
+				Validators: slices.Concat(assetPathValidators, []validator.String{pathConflict("filepath")}),
 			},
 			"filepath": schema.StringAttribute{
 				MarkdownDescription: "Deprecated name of `direct_asset_path`, holding the same path. `\"\"` means no path, as it " +
@@ -111,7 +102,7 @@ func (r *releaseLinkResource) Schema(ctx context.Context, _ resource.SchemaReque
 				DeprecationMessage: "Use direct_asset_path instead; filepath is its old name and will be removed in a future major version.",
 				Optional:           true,
 				Computed:           true,
-				Validators:         []validator.String{legacyAssetPathFormat, pathConflict("direct_asset_path")},
+				Validators:         slices.Concat(legacyAssetPathValidators, []validator.String{pathConflict("direct_asset_path")}),
 			},
 			"link_id": schema.Int64Attribute{
 				MarkdownDescription: "GitLab's ID of the link.",
@@ -140,7 +131,7 @@ func (r *releaseLinkResource) Configure(_ context.Context, req resource.Configur
 
 func (r *releaseLinkResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan releaseLinkResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(plan.fromRaw(ctx, req.Plan.Raw)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -153,17 +144,15 @@ func (r *releaseLinkResource) Create(ctx context.Context, req resource.CreateReq
 	defer cancel()
 
 	project, tag := plan.Project.ValueString(), plan.TagName.ValueString()
-	opts := gitlab.CreateReleaseLinkOptions{
-		Name: plan.Name.ValueString(), URL: plan.URL.ValueString(), LinkType: plan.LinkType.ValueString(),
-		DirectAssetPath: plan.assetPath(),
-	}
+	want := plan.fields()
+	opts := want.createOptions()
 	defer r.data.links.invalidate(tag)
 	link, err := r.data.client.CreateReleaseLink(ctx, project, tag, opts)
 	if err != nil && gitlab.HasMessage(err, "has already been taken") {
-		link, err = r.takenLink(ctx, project, tag, opts, err, &resp.Diagnostics)
+		link, err = r.data.takenLink(ctx, project, tag, want, err, &resp.Diagnostics)
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to Create Release Link", r.data.createErrorDetail(project, tag, opts.Name, err))
+		resp.Diagnostics.AddError("Unable to Create Release Link", r.data.createErrorDetail(project, tag, want.name, err))
 		return
 	}
 	r.data.links.claim(link.ID)
@@ -173,7 +162,7 @@ func (r *releaseLinkResource) Create(ctx context.Context, req resource.CreateReq
 
 func (r *releaseLinkResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state releaseLinkResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(state.fromRaw(ctx, req.State.Raw)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -213,8 +202,8 @@ func (r *releaseLinkResource) Read(ctx context.Context, req resource.ReadRequest
 
 func (r *releaseLinkResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state releaseLinkResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(plan.fromRaw(ctx, req.Plan.Raw)...)
+	resp.Diagnostics.Append(state.fromRaw(ctx, req.State.Raw)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -227,19 +216,14 @@ func (r *releaseLinkResource) Update(ctx context.Context, req resource.UpdateReq
 	defer cancel()
 
 	project, tag, linkID := plan.Project.ValueString(), plan.TagName.ValueString(), state.LinkID.ValueInt64()
-	if plan.sameLink(state.releaseLinkModel) {
+	if plan.TagName.Equal(state.TagName) && plan.fields() == state.fields() {
 		// Only the project's spelling (ID or path of the same project) or the timeouts changed: nothing to send.
 		plan.LinkID, plan.DirectAssetURL, plan.External = state.LinkID, state.DirectAssetURL, state.External
 		plan.ID = types.StringValue(releaseLinkID{Project: project, TagName: tag, LinkID: linkID}.String())
 		resp.Diagnostics.Append(plan.save(ctx, &resp.State, resp.Identity)...)
 		return
 	}
-	// GitLab resets an omitted link_type to "other" and clears the path only on an explicit null
-	// (GITLAB.md §1.4), so every field is always sent.
-	opts := gitlab.UpdateReleaseLinkOptions{
-		Name: plan.Name.ValueString(), URL: plan.URL.ValueString(), LinkType: plan.LinkType.ValueString(),
-		DirectAssetPath: plan.assetPath(),
-	}
+	opts := plan.fields().updateOptions()
 	defer r.data.links.invalidate(tag)
 	link, err := r.data.client.UpdateReleaseLink(ctx, project, tag, linkID, opts)
 	if gitlab.IsRecordNotFound(err) {
@@ -262,7 +246,7 @@ func (r *releaseLinkResource) Update(ctx context.Context, req resource.UpdateReq
 
 func (r *releaseLinkResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state releaseLinkResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(state.fromRaw(ctx, req.State.Raw)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -294,23 +278,19 @@ func (r *releaseLinkResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if req.Plan.Raw.IsNull() {
 		return
 	}
-	var plan releaseLinkResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	var config releaseLinkResourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	var plan, config releaseLinkResourceModel
+	resp.Diagnostics.Append(plan.fromRaw(ctx, req.Plan.Raw)...)
+	resp.Diagnostics.Append(config.fromRaw(ctx, req.Config.Raw)...)
 	var state *releaseLinkResourceModel
 	if !req.State.Raw.IsNull() {
 		state = &releaseLinkResourceModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+		resp.Diagnostics.Append(state.fromRaw(ctx, req.State.Raw)...)
 	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	if state != nil && !plan.Project.Equal(state.Project) {
-		same, err := r.sameProject(ctx, state.Project, plan.Project)
+		same, err := r.data.sameProject(ctx, state.Project, plan.Project)
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("project"), "Unable to Compare Projects", r.data.errorDetail(
 				fmt.Sprintf("project changed from %q to %q, and GitLab could not say whether both name the same project "+
@@ -325,12 +305,9 @@ func (r *releaseLinkResource) ModifyPlan(ctx context.Context, req resource.Modif
 	}
 	plan.planPaths(config.releaseLinkModel, state)
 	plan.planComputed(state)
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
-}
-
-// save stores the model as the resource's state, and its identity where Terraform supports one.
-func (m *releaseLinkResourceModel) save(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity) diag.Diagnostics {
-	diags := state.Set(ctx, m)
-	diags.Append(setIdentity(ctx, identity, m.releaseLinkModel)...)
-	return diags
+	raw, diags := plan.toRaw(ctx, req.Plan.Raw.Type())
+	resp.Diagnostics.Append(diags...)
+	if !diags.HasError() && !raw.Equal(req.Plan.Raw) {
+		resp.Plan.Raw = raw
+	}
 }

@@ -4,12 +4,15 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 // stringCheck adapts a function that explains what is wrong with a value (or returns "") into a validator, so
@@ -34,16 +37,11 @@ func (v stringCheck) ValidateString(_ context.Context, req validator.StringReque
 	}
 }
 
-// notBlank rejects names GitLab would answer with "Name can't be blank".
-var notBlank = stringCheck{
-	description: "must not be empty or only whitespace",
-	check: func(s string) string {
-		if strings.TrimSpace(s) == "" {
-			return "must not be empty or only whitespace: GitLab rejects blank names."
-		}
-		return ""
-	},
-}
+// notBlank rejects names GitLab would answer with "Name can't be blank": empty or only whitespace, by Unicode's
+// definition as ActiveSupport's blank? has it. The class is exactly unicode.IsSpace: ASCII spaces, U+0085 and
+// category Z.
+var notBlank = stringvalidator.RegexMatches(regexp.MustCompile(`[^\t\n\v\f\r\x{85}\p{Z}]`),
+	"must not be empty or only whitespace (GitLab rejects blank names)")
 
 // linkURL applies GitLab's AddressableUrlValidator rules for link URLs (GITLAB.md §2b "URL rules").
 var linkURL = stringCheck{
@@ -86,17 +84,28 @@ var positiveDuration = stringCheck{
 	},
 }
 
-// assetPathFormat applies GitLab's filepath rules (GITLAB.md §2b "Filepath format"): the regex
-// \A\/[^\/](?!.*\/\/.*)[\-\.\w\/]+[\da-zA-Z]+\z and at most 128 characters.
+// assetPathMaxLength is Releases::Link::FILEPATH_MAX_LENGTH, in characters.
+const assetPathMaxLength = 128
+
+// assetPathValidators apply GitLab's filepath rules (GITLAB.md §2b "Filepath format"): at most 128 characters,
+// then the regex \A\/[^\/](?!.*\/\/.*)[\-\.\w\/]+[\da-zA-Z]+\z.
+var assetPathValidators = []validator.String{stringvalidator.UTF8LengthAtMost(assetPathMaxLength), assetPathFormat}
+
+// legacyAssetPathValidators are assetPathValidators for the deprecated filepath, which also accepts "" for "no
+// path" as the official SDKv2 provider did, so that configurations written for it keep working.
+var legacyAssetPathValidators = []validator.String{stringvalidator.UTF8LengthAtMost(assetPathMaxLength), legacyAssetPathFormat}
+
+// assetPathFormat is GitLab's filepath regex. Like GitLab, which checks the length first and returns early, it
+// leaves a path that is too long to the length validator.
 var assetPathFormat = stringCheck{
-	description: "must start with /, use only letters, digits, '-', '.', '_' and '/', have no '//', end with a letter or digit, and be 4 to 128 characters long",
+	description: "must start with /, use only letters, digits, '-', '.', '_' and '/', have no '//', end with a letter or digit, and be at least 4 characters long",
 	check: func(s string) string {
 		if s == "" {
 			// The official SDKv2 provider treated "" as unset; here null means no path.
 			return "is empty. To have no direct asset path, remove the attribute or set it to null."
 		}
-		if n := utf8.RuneCountInString(s); n > 128 {
-			return fmt.Sprintf("is %d characters long; GitLab allows at most 128.", n)
+		if utf8.RuneCountInString(s) > assetPathMaxLength {
+			return ""
 		}
 		if !validAssetPath(s) {
 			return fmt.Sprintf("must start with /, use only letters, digits, '-', '.', '_' and '/', have no '//', "+
@@ -106,8 +115,7 @@ var assetPathFormat = stringCheck{
 	},
 }
 
-// legacyAssetPathFormat is assetPathFormat for the deprecated filepath, which also accepts "" for "no path" as
-// the official SDKv2 provider did, so that configurations written for it keep working.
+// legacyAssetPathFormat is assetPathFormat that also accepts "".
 var legacyAssetPathFormat = stringCheck{
 	description: assetPathFormat.description + ", or empty for no path",
 	check: func(s string) string {
@@ -143,4 +151,46 @@ func validAssetPath(s string) bool {
 		}
 	}
 	return false
+}
+
+// uniqueLinkValues rejects two links of gitlab_release_links with the same url or the same direct_asset_path,
+// which GitLab would refuse for the second one (names are unique as map keys). The error is on the later name.
+var uniqueLinkValues validator.Map = uniqueLinkValuesValidator{}
+
+type uniqueLinkValuesValidator struct{}
+
+func (v uniqueLinkValuesValidator) Description(_ context.Context) string {
+	return "no two links may have the same url or the same direct_asset_path"
+}
+
+func (v uniqueLinkValuesValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v uniqueLinkValuesValidator) ValidateMap(_ context.Context, req validator.MapRequest, resp *validator.MapResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	elems := elements(req.ConfigValue)
+	seen := map[string]string{}
+	for _, name := range sortedNames(elems) {
+		e := elems[name]
+		for _, a := range []struct {
+			name  string
+			value types.String
+		}{{"url", e.url}, {"direct_asset_path", e.path}} {
+			attr, value := a.name, a.value
+			if e.unknown || value.IsNull() || value.IsUnknown() {
+				continue
+			}
+			key := attr + "\x00" + value.ValueString()
+			if first, taken := seen[key]; taken {
+				resp.Diagnostics.AddAttributeError(req.Path.AtMapKey(name).AtName(attr), "Duplicate Release Link Value",
+					fmt.Sprintf("links[%q].%s is %q, like links[%q].%s: GitLab keeps each %s unique within a release.",
+						name, attr, value.ValueString(), first, attr, strings.ReplaceAll(attr, "_", " ")))
+				continue
+			}
+			seen[key] = name
+		}
+	}
 }

@@ -6,7 +6,6 @@ import (
 	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -101,7 +100,7 @@ func (d *releaseLinksDataSource) Read(ctx context.Context, req datasource.ReadRe
 	}
 	sort.Slice(models, func(i, j int) bool { return models[i].LinkID.ValueInt64() < models[j].LinkID.ValueInt64() })
 
-	elemType := types.ObjectType{AttrTypes: linkObjectAttrTypes()}
+	elemType := schema.NestedAttributeObject{Attributes: linkDataAttributes()}.Type()
 	list, diags := types.ListValueFrom(ctx, elemType, orEmpty(models))
 	resp.Diagnostics.Append(diags...)
 	byName := make(map[string]releaseLinkModel, len(models))
@@ -113,15 +112,6 @@ func (d *releaseLinksDataSource) Read(ctx context.Context, req datasource.ReadRe
 	config.ID = types.StringValue(fmt.Sprintf("%s:%s", config.Project.ValueString(), config.TagName.ValueString()))
 	config.ReleaseLinks, config.LinksByName = list, byNameValue
 	resp.Diagnostics.Append(resp.State.Set(ctx, &config)...)
-}
-
-// linkObjectAttrTypes is the object type of one link in release_links and links_by_name.
-func linkObjectAttrTypes() map[string]attr.Type {
-	types := map[string]attr.Type{}
-	for name, a := range linkDataAttributes() {
-		types[name] = a.GetType()
-	}
-	return types
 }
 
 // orEmpty turns a nil slice into an empty one, so an empty release reads as [] rather than null.

@@ -1,5 +1,5 @@
 # A release pipeline: every platform's binary and its checksum, each with a permanent download path.
-variable "version" {
+variable "release_tag" {
   type    = string
   default = "v1.2.0"
 }
@@ -16,9 +16,9 @@ resource "gitlab_release_link" "asset" {
   for_each = local.assets
 
   project           = "my-group/my-app"
-  tag_name          = var.version
+  tag_name          = var.release_tag
   name              = each.key
-  url               = "https://downloads.example.com/my-app/${var.version}/${each.key}"
+  url               = "https://downloads.example.com/my-app/${var.release_tag}/${each.key}"
   link_type         = each.value.type
   direct_asset_path = each.value.path
 }

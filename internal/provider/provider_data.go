@@ -1,0 +1,88 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
+)
+
+// defaultTimeout bounds each operation unless the timeouts block says otherwise; it leaves room for several
+// rate-limit waits.
+const defaultTimeout = 10 * time.Minute
+
+// providerData is what Configure hands to every resource and data source.
+type providerData struct {
+	client *gitlab.Client
+	links  *linkCache
+	// noToken says why no token is sent, when none is; errors then explain GitLab's answers to anonymous requests.
+	noToken string
+	// parallelism is how many requests one gitlab_release_links resource has in flight at most.
+	parallelism int
+}
+
+// configuredData is the Configure step shared by every resource and data source.
+func configuredData(providerDataValue any, diags interface{ AddError(string, string) }) *providerData {
+	if providerDataValue == nil {
+		return nil
+	}
+	data, ok := providerDataValue.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected Provider Data", fmt.Sprintf("Expected *providerData, got %T. Please report this issue.", providerDataValue))
+	}
+	return data
+}
+
+// releaseLinks reads every link of a release from the walk's listing, reporting a failure under summary.
+func (p *providerData) releaseLinks(ctx context.Context, project, tag types.String, summary string, diags *diag.Diagnostics) ([]gitlab.ReleaseLink, bool) {
+	links, err := p.links.all(ctx, project.ValueString(), tag.ValueString())
+	if err != nil {
+		diags.AddError(summary, p.releaseReadDetail(project.ValueString(), tag.ValueString(), err))
+		return nil, false
+	}
+	return links, true
+}
+
+// releaseReadDetail explains a failed listing: a missing project or release is named as such.
+func (p *providerData) releaseReadDetail(project, tag string, err error) string {
+	switch {
+	case gitlab.IsProjectNotFound(err):
+		return p.errorDetail(fmt.Sprintf("Project %q was not found.", project), project, tag, err)
+	case gitlab.IsRecordNotFound(err):
+		return p.errorDetail(fmt.Sprintf("Release %q was not found in project %q.", tag, project), project, tag, err)
+	default:
+		return p.errorDetail(fmt.Sprintf("Could not read the links of release %q in project %q.", tag, project), project, tag, err)
+	}
+}
+
+// sameProject reports whether two spellings of a project (its numeric ID and its full path) name the same
+// project, by resolving both through the API, which costs no link request. A project that no longer exists is
+// not the same; any other failure is returned, since guessing wrong would either replace a resource for nothing
+// or keep its links in the wrong project.
+func (p *providerData) sameProject(ctx context.Context, a, b types.String) (bool, error) {
+	if p == nil || a.IsUnknown() || b.IsUnknown() {
+		return false, nil
+	}
+	// Planning has no timeouts block; the lookups get the default operation deadline.
+	ctx, cancel := context.WithTimeout(ctx, defaultTimeout)
+	defer cancel()
+	before, err := p.client.GetProject(ctx, a.ValueString())
+	if gitlab.IsProjectNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	after, err := p.client.GetProject(ctx, b.ValueString())
+	if gitlab.IsProjectNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return before.ID == after.ID, nil
+}

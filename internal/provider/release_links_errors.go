@@ -1,0 +1,130 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
+)
+
+// nonEmptyReleaseDetail explains why a create refuses a release that already has links, and how to import it.
+func nonEmptyReleaseDetail(project, tag string, links []gitlab.ReleaseLink) string {
+	var names []string
+	for _, l := range links {
+		names = append(names, fmt.Sprintf("%q (ID %d)", l.Name, l.ID))
+	}
+	sort.Strings(names)
+	if len(names) > maxListedWrites {
+		names = append(names[:maxListedWrites], fmt.Sprintf("and %d more", len(names)-maxListedWrites))
+	}
+	id := releaseID{Project: project, TagName: tag}
+	return fmt.Sprintf("Release %q of project %q already has %d links: %s. Nothing was changed.\n\n"+
+		"gitlab_release_links manages every link of a release, so creating it would delete links that no plan has "+
+		"shown. To manage this release, import it, with this resource's address in place of "+
+		"gitlab_release_links.<name>; the next plan then shows each link to be deleted, added or changed:\n\n"+
+		"  terraform import gitlab_release_links.<name> '%s'\n\n"+
+		"  import {\n    to = gitlab_release_links.<name>\n    id = %q\n  }\n\n"+
+		"If the links belong to gitlab_release_link resources, manage the release with one kind of resource only: "+
+		"each would delete the links of the other.", tag, project, len(links), strings.Join(names, ", "), id, id)
+}
+
+// createFailureDetail explains a create that failed part-way: which links were not created, and whether the
+// ones that were have been deleted again.
+func (p *providerData) createFailureDetail(project, tag string, writes []linkWrite, results []writeResult, u undone) string {
+	f := failedWrites(writes, results)
+	undo := fmt.Sprintf("The %d links that were created have been deleted again, so the release is as it was.", u.deleted)
+	if len(u.left) > 0 {
+		undo = fmt.Sprintf("Of the links that were created, %d could not be deleted again:\n\n%s\n\nThey are in the "+
+			"state, which Terraform marks as tainted: the next apply deletes them and creates every link anew.", len(u.left), u.failures)
+	}
+	what := fmt.Sprintf("Could not create %d of the %d links of release %q in project %q:\n\n%s\n\n%s",
+		f.count, len(writes), tag, project, f.list, undo)
+	return p.writesErrorDetail(what, project, tag, f.first)
+}
+
+// writesErrorDetail is errorDetail for the writes of gitlab_release_links: its advice names this resource, and
+// explains the answers that mean the release changed after the plan.
+func (p *providerData) writesErrorDetail(what, project, tag string, err error) string {
+	if gitlab.IsRecordNotFound(err) {
+		// GitLab answers the same for a missing link and a missing release.
+		return fmt.Sprintf("%s\n\nGitLab said: %s\n\n%s", what, err, goneAfterPlanNote)
+	}
+	detail := strings.ReplaceAll(p.errorDetail(what, project, tag, err), "gitlab_release_link.<name>", "gitlab_release_links.<name>")
+	if gitlab.HasMessage(err, "has already been taken") {
+		detail += "\n\n" + takenAfterPlanNote
+	}
+	return detail
+}
+
+// goneAfterPlanNote explains GitLab's "404 Not found" to a write of gitlab_release_links.
+const goneAfterPlanNote = "A link, or the whole release, was deleted outside Terraform after the plan was made. Run " +
+	"terraform apply again: the refresh finds out, and the plan shows what is left to do."
+
+// takenAfterPlanNote explains "has already been taken" on a write of gitlab_release_links, whose plan accounted
+// for every link of the release.
+const takenAfterPlanNote = "A link added to the release after the plan holds one of these values. Run terraform " +
+	"apply again: the refresh finds that link, and the plan shows it to be deleted, since this resource manages " +
+	"every link of the release."
+
+// maxListedWrites caps the writes an error lists one by one.
+const maxListedWrites = 20
+
+// writeFailures describes the writes that were not made: a list for an error message, the error that explains
+// them best (GitLab being down, when it was, since that failed the other writes too, or else the first failure),
+// and how many there are.
+type writeFailures struct {
+	list  string
+	first error
+	count int
+}
+
+// failedWrites describes the writes that were not made.
+func failedWrites(writes []linkWrite, results []writeResult) writeFailures {
+	var lines []string
+	var first error
+	failed := 0
+	for i, r := range results {
+		if r.done {
+			continue
+		}
+		failed++
+		var down *gitlab.UnavailableError
+		switch {
+		case r.skipped:
+			lines = append(lines, fmt.Sprintf("  - %s: not sent, since it had to wait for the %s", writes[i].describe(), writes[r.waited].describe()))
+		case errors.As(r.err, &down):
+			lines = append(lines, fmt.Sprintf("  - %s: not made, GitLab is unreachable or failing (see below)", writes[i].describe()))
+			if !errors.As(first, &down) {
+				first = r.err
+			}
+		default:
+			lines = append(lines, fmt.Sprintf("  - %s: %s", writes[i].describe(), r.err))
+			if first == nil {
+				first = r.err
+			}
+		}
+	}
+	sort.Strings(lines)
+	if len(lines) > maxListedWrites {
+		lines = append(lines[:maxListedWrites], fmt.Sprintf("  - and %d more", len(lines)-maxListedWrites))
+	}
+	return writeFailures{list: strings.Join(lines, "\n"), first: first, count: failed}
+}
+
+// describe names a write for an error message.
+func (w *linkWrite) describe() string {
+	switch {
+	case w.kind == writeDelete:
+		return fmt.Sprintf("delete of link %d (%q)", w.linkID, w.from.name)
+	case w.parking:
+		return fmt.Sprintf("move of link %d (%q) to temporary values", w.linkID, w.from.name)
+	case w.kind == writeUpdate && w.from.name != w.to.name:
+		return fmt.Sprintf("update of link %d (%q, renamed %q)", w.linkID, w.from.name, w.to.name)
+	case w.kind == writeUpdate:
+		return fmt.Sprintf("update of link %d (%q)", w.linkID, w.to.name)
+	default:
+		return fmt.Sprintf("create of link %q", w.to.name)
+	}
+}

@@ -1,0 +1,283 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = &releaseLinksResource{}
+	_ resource.ResourceWithImportState = &releaseLinksResource{}
+	_ resource.ResourceWithModifyPlan  = &releaseLinksResource{}
+	_ resource.ResourceWithIdentity    = &releaseLinksResource{}
+)
+
+// NewReleaseLinksResource returns the gitlab_release_links resource.
+func NewReleaseLinksResource() resource.Resource { return &releaseLinksResource{} }
+
+// releaseLinksResource manages every link of a GitLab release as one resource.
+type releaseLinksResource struct{ data *providerData }
+
+func (r *releaseLinksResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_release_links"
+	// The identity holds the project as configured, which may switch between the ID and the path of one project.
+	resp.ResourceBehavior.MutableIdentity = true
+}
+
+func (r *releaseLinksResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages every link (asset) of a GitLab release as one resource: links added outside " +
+			"Terraform are deleted, deleted ones are created again, changed ones are changed back. " +
+			"[Upstream API](https://docs.gitlab.com/api/releases/links/)",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "`<project>:<tag_name>`.",
+				Computed:            true,
+			},
+			"project": schema.StringAttribute{
+				MarkdownDescription: "The project's numeric ID or full path (`group/subgroup/project`). Changing it to another " +
+					"project replaces the resource; switching between the ID and the path of the same project changes nothing.",
+				Required:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"tag_name": schema.StringAttribute{
+				MarkdownDescription: "The tag of the release. Changing it replaces the resource: the links are deleted from " +
+					"the old release and created on the new one.",
+				Required:      true,
+				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"links": schema.MapNestedAttribute{
+				MarkdownDescription: "Every link of the release, keyed by link name; `{}` means the release has no links. " +
+					"Names, URLs and direct asset paths are unique within a release.",
+				Required:     true,
+				NestedObject: releaseLinksObject(),
+				Validators:   []validator.Map{mapvalidator.NoNullValues(), mapvalidator.KeysAre(notBlank), uniqueLinkValues},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func (r *releaseLinksResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *releaseLinksResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan releaseLinksResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	project, tag := plan.Project.ValueString(), plan.TagName.ValueString()
+	existing, err := r.data.links.all(ctx, project, tag)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Create Release Links", r.data.releaseReadDetail(project, tag, err))
+		return
+	}
+	if len(existing) > 0 {
+		// Taking a release over means deleting what is there, which must show in a plan first: an import does that.
+		resp.Diagnostics.AddError("Unable to Create Release Links", nonEmptyReleaseDetail(project, tag, existing))
+		return
+	}
+	planned := elements(plan.Links)
+	writes := make([]linkWrite, 0, len(planned))
+	for _, name := range sortedNames(planned) {
+		writes = append(writes, linkWrite{kind: writeCreate, to: planned[name].fields(name)})
+	}
+	results := r.data.runWrites(ctx, project, tag, writes, r.data.parallelism, &resp.Diagnostics)
+	made := applyResults(nil, tag, writes, results)
+	if len(made) < len(writes) {
+		u := r.undoCreate(ctx, project, tag, writes, results, timeout, &resp.Diagnostics)
+		resp.Diagnostics.AddError("Unable to Create Release Links", r.data.createFailureDetail(project, tag, writes, results, u))
+		if len(u.left) == 0 {
+			return
+		}
+		// What could not be deleted again stays in the state, so nothing is forgotten; Terraform taints it.
+		made = u.left
+	}
+	plan.ID = types.StringValue(releaseID{Project: project, TagName: tag}.String())
+	plan.Links = linksValue(made)
+	resp.Diagnostics.Append(plan.save(ctx, &resp.State, resp.Identity)...)
+}
+
+func (r *releaseLinksResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state releaseLinksResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Read(ctx, defaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	project, tag := state.Project.ValueString(), state.TagName.ValueString()
+	links, err := r.data.links.all(ctx, project, tag)
+	if gitlab.IsRecordNotFound(err) {
+		// The release was deleted outside Terraform, and its links with it: the next plan creates them anew.
+		resp.Diagnostics.Append(setReleaseIdentity(ctx, resp.Identity, state.Project, state.TagName)...)
+		resp.Diagnostics.AddWarning("Release Deleted Outside Terraform", fmt.Sprintf("Release %q of project %q no "+
+			"longer exists, and its links went with it, so gitlab_release_links leaves the state. The next plan creates "+
+			"the links anew, which needs the release to exist again.", tag, project))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Read Release Links", r.data.releaseReadDetail(project, tag, err))
+		return
+	}
+	held := make(map[string]linkElement, len(links))
+	var known map[int64]string
+	for i := range links {
+		if _, ok := pathFromDirectAssetURL(&links[i], tag); !ok && links[i].DirectAssetURL != links[i].URL && known == nil {
+			// A path that direct_asset_url does not show readably is the one state holds for that link.
+			known = map[int64]string{}
+			for _, e := range elements(state.Links) {
+				known[e.linkID.ValueInt64()] = e.path.ValueString()
+			}
+		}
+		held[links[i].Name] = elementFromAPI(&links[i], tag, known[links[i].ID])
+	}
+	state.ID = types.StringValue(releaseID{Project: project, TagName: tag}.String())
+	state.Links = linksValue(held)
+	resp.Diagnostics.Append(state.save(ctx, &resp.State, resp.Identity)...)
+}
+
+func (r *releaseLinksResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state releaseLinksResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, defaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	project, tag := plan.Project.ValueString(), plan.TagName.ValueString()
+	held := elements(state.Links)
+	writes := orderWrites(changesFor(elements(plan.Links), held))
+	results := r.data.runWrites(ctx, project, tag, writes, r.data.parallelism, &resp.Diagnostics)
+	plan.Links = linksValue(applyResults(held, tag, writes, results))
+	plan.ID = types.StringValue(releaseID{Project: project, TagName: tag}.String())
+	if f := failedWrites(writes, results); f.count > 0 {
+		what := fmt.Sprintf("Could not make %d of the %d changes to the links of release %q in project %q. The state "+
+			"records the changes that were made, so the next plan shows only the rest:\n\n%s", f.count, len(writes), tag, project, f.list)
+		resp.Diagnostics.AddError("Unable to Update Release Links", r.data.writesErrorDetail(what, project, tag, f.first))
+	}
+	resp.Diagnostics.Append(plan.save(ctx, &resp.State, resp.Identity)...)
+}
+
+func (r *releaseLinksResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state releaseLinksResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, defaultTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	// A link or release already gone counts as deleted; GitLab's project 404, which a token that lost access
+	// gets too, does not (see projectNotFoundAdvice).
+	project, tag := state.Project.ValueString(), state.TagName.ValueString()
+	held := elements(state.Links)
+	changes := linkChanges{current: map[int64]linkFields{}}
+	for name, e := range held {
+		changes.current[e.linkID.ValueInt64()] = e.fields(name)
+		changes.deletes = append(changes.deletes, e.linkID.ValueInt64())
+	}
+	writes := orderWrites(changes)
+	results := r.data.runWrites(ctx, project, tag, writes, r.data.parallelism, &resp.Diagnostics)
+	if f := failedWrites(writes, results); f.count > 0 {
+		state.Links = linksValue(applyResults(held, tag, writes, results))
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		what := fmt.Sprintf("Could not delete %d of the %d links of release %q in project %q, so they stay in the "+
+			"state:\n\n%s", f.count, len(writes), tag, project, f.list)
+		resp.Diagnostics.AddError("Unable to Delete Release Links", r.data.writesErrorDetail(what, project, tag, f.first))
+	}
+}
+
+// ModifyPlan fills in the computed values that are already known: id, and for each link its link_id and
+// direct_asset_url (see planComputed), so that a plan shows which links are renamed rather than replaced. It also
+// decides whether a changed project is another project (then the resource is replaced) or another spelling of
+// the same one (then nothing changes).
+func (r *releaseLinksResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || req.Plan.Raw.Equal(req.State.Raw) {
+		return
+	}
+	var plan releaseLinksResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	var state *releaseLinksResourceModel
+	if !req.State.Raw.IsNull() {
+		state = &releaseLinksResourceModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	replaced := state == nil || !plan.TagName.Equal(state.TagName)
+	if state != nil && !plan.Project.Equal(state.Project) {
+		same, err := r.data.sameProject(ctx, state.Project, plan.Project)
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("project"), "Unable to Compare Projects", r.data.errorDetail(
+				fmt.Sprintf("project changed from %q to %q, and GitLab could not say whether both name the same project "+
+					"(then the links stay) or two different ones (then they are replaced).", state.Project.ValueString(),
+					plan.Project.ValueString()), plan.Project.ValueString(), plan.TagName.ValueString(), err))
+			return
+		}
+		if !same {
+			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("project"))
+			replaced = true
+		}
+	}
+	plan.ID = types.StringUnknown()
+	if !plan.Project.IsUnknown() && !plan.TagName.IsUnknown() {
+		plan.ID = types.StringValue(releaseID{Project: plan.Project.ValueString(), TagName: plan.TagName.ValueString()}.String())
+	}
+	if !plan.Links.IsUnknown() {
+		planned := elements(plan.Links)
+		var held map[string]linkElement
+		if !replaced {
+			held = elements(state.Links)
+		}
+		planComputed(planned, held)
+		plan.Links = linksValue(planned)
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
