@@ -41,6 +41,6 @@
 // not across runs.
 //
 // The package has no code outside its tests and floorprovider. The benchmark is skipped unless BENCH=1, so
-// `go test ./...` and `make test` stay fast; BENCH_LATENCY (default 20ms), BENCH_SIZES (default 100,1000) and
-// BENCH_PROFILE (default none) tune it.
+// `go test ./...` and `make test` stay fast; BENCH_LATENCY (default 20ms), BENCH_SIZES (default 100,1000),
+// BENCH_PROFILE (default none) and BENCH_WHOLE (default 1; 0 leaves out the gitlab_release_links cycles) tune it.
 package benchmark

@@ -27,13 +27,14 @@ type settings struct {
 	latency    time.Duration // added by the emulator to every request
 	sizes      []int         // numbers of links on the release, one full cycle each
 	profileDir string        // where the provider's processes write pprof profiles; "" for none
+	whole      bool          // also the gitlab_release_links cycles; BENCH_WHOLE=0 leaves them out, for a build without it
 }
 
 // loadSettings reads BENCH_LATENCY (a Go duration), BENCH_SIZES (comma-separated link counts) and BENCH_PROFILE
-// (an absolute directory). BenchmarkTerraform also reads BENCH_PROVIDER, a provider binary to measure instead of
-// the one built from this tree.
+// (an absolute directory), and BENCH_WHOLE=0. BenchmarkTerraform also reads BENCH_PROVIDER, a provider binary to
+// measure instead of the one built from this tree.
 func loadSettings() (settings, error) {
-	s := settings{latency: 20 * time.Millisecond, sizes: []int{100, 1000}}
+	s := settings{latency: 20 * time.Millisecond, sizes: []int{100, 1000}, whole: os.Getenv("BENCH_WHOLE") != "0"}
 	if v := os.Getenv("BENCH_LATENCY"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d < 0 {
@@ -102,10 +103,13 @@ func BenchmarkTerraform(b *testing.B) {
 			for range b.N {
 				results = runCycle(b, ours, cfg.latency, n)
 				floors = runCycle(b, floor, cfg.latency, n)
-				wholes = runCycle(b, whole, cfg.latency, n)
-				wholeFloors = runCycle(b, wholeFloor, cfg.latency, n)
 				printTable(os.Stdout, fmt.Sprintf("%d gitlab_release_link resources", n), n, cfg.latency, results)
 				printFloor(os.Stdout, results, floors, cfg.profileDir != "")
+				if !cfg.whole {
+					continue
+				}
+				wholes = runCycle(b, whole, cfg.latency, n)
+				wholeFloors = runCycle(b, wholeFloor, cfg.latency, n)
 				printTable(os.Stdout, fmt.Sprintf("one gitlab_release_links of %d links", n), n, cfg.latency, wholes)
 				printFloor(os.Stdout, wholes, wholeFloors, cfg.profileDir != "")
 				printWhole(os.Stdout, results, wholes)
@@ -122,6 +126,9 @@ func BenchmarkTerraform(b *testing.B) {
 			b.ReportMetric(float64(peak)/1024, "provider-peak-MiB")
 			b.ReportMetric(cpu.Seconds(), "provider-cpu-s")
 			b.ReportMetric(floorCPU.Seconds(), "floor-cpu-s")
+			if !cfg.whole {
+				return
+			}
 			var wholePeak int64
 			for _, r := range wholes {
 				b.ReportMetric(r.wall.Seconds(), "whole-"+r.name+"-s")

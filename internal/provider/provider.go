@@ -223,7 +223,7 @@ func (p *gitlabProvider) DataSources(_ context.Context) []func() datasource.Data
 
 // ListResources are what `terraform query` (Terraform 1.14 and later) lists.
 func (p *gitlabProvider) ListResources(_ context.Context) []func() list.ListResource {
-	return []func() list.ListResource{NewReleaseLinkListResource}
+	return []func() list.ListResource{NewReleaseLinkListResource, NewReleaseLinksListResource}
 }
 
 // clientConfig turns the provider block and the environment into a client configuration.

@@ -114,7 +114,7 @@ func TestAccProvider_mutualTLS(t *testing.T) {
 			if tc.wantErr != "" {
 				step.ExpectError = wrapped(tc.wantErr)
 			}
-			resource.Test(t, resource.TestCase{
+			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProviders,
 				CheckDestroy:             env.checkNoLinks(env.Tag),
 				Steps:                    []resource.TestStep{step},

@@ -40,7 +40,7 @@ func TestAccReleaseLinkDataSource_lookups(t *testing.T) {
 	}
 	byID := fmt.Sprintf("  project = %q\n  tag_name = \"release/v2.0\"\n  link_id = %d", env.Project, link.ID)
 	byName := fmt.Sprintf("  project = %q\n  tag_name = \"release/v2.0\"\n  name = \"app.tar.gz\"", fmt.Sprint(env.ProjectID))
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{Config: env.dataConfig("gitlab_release_link", byID), ConfigStateChecks: want(env.Project)},
@@ -66,7 +66,7 @@ func TestAccReleaseLinkDataSource_errors(t *testing.T) {
 			`(?s)has no link with ID 999999`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
+			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProviders,
 				Steps:                    []resource.TestStep{{Config: env.dataConfig("gitlab_release_link", tc.body), ExpectError: wrapped(tc.want)}},
 			})

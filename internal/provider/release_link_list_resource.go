@@ -74,67 +74,72 @@ func (r *releaseLinkListResource) List(ctx context.Context, req list.ListRequest
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
-	project, tag := config.Project.ValueString(), config.TagName.ValueString()
+	project := config.Project.ValueString()
 	stream.Results = func(push func(list.ListResult) bool) {
-		// The whole listing gets the deadline of one operation of the resource.
-		ctx, cancel := context.WithTimeout(ctx, defaultTimeout)
-		defer cancel()
 		sent := int64(0)
-		// emit pushes a release's links; it reports false once Terraform wants no more.
-		emit := func(tag string, links []gitlab.ReleaseLink) bool {
+		r.data.listReleases(ctx, project, config.TagName.ValueString(), push, func(ctx context.Context, tag string) error {
+			links, err := r.data.client.ListReleaseLinks(ctx, project, tag)
+			if err != nil {
+				return err
+			}
 			sort.Slice(links, func(i, j int) bool { return links[i].ID < links[j].ID })
 			for i := range links {
 				if !push(r.result(ctx, req, project, tag, &links[i])) {
-					return false
+					return errListingDone
 				}
 				if sent++; req.Limit > 0 && sent >= req.Limit {
-					return false
-				}
-			}
-			return true
-		}
-		fail := func(detail string) {
-			push(list.ListResult{Diagnostics: diag.Diagnostics{diag.NewErrorDiagnostic("Unable to List Release Links", detail)}})
-		}
-
-		if tag != "" {
-			links, err := r.data.client.ListReleaseLinks(ctx, project, tag)
-			if err != nil {
-				fail(r.data.releaseReadDetail(project, tag, err))
-				return
-			}
-			emit(tag, links)
-			return
-		}
-		err := r.data.client.ListReleases(ctx, project, func(page []gitlab.Release) error {
-			for _, release := range page {
-				if release.TagName == "" {
-					fail(fmt.Sprintf("GitLab listed the releases of project %q without their tag names, which it hides from "+
-						"users who may not read the project's code. Use a token whose user has at least the Reporter role "+
-						"in the project, or set tag_name to list the links of one release.", project))
-					return errListingDone
-				}
-				links, err := r.data.client.ListReleaseLinks(ctx, project, release.TagName)
-				if gitlab.IsRecordNotFound(err) {
-					continue // deleted since the releases were listed
-				}
-				if err != nil {
-					fail(r.data.releaseReadDetail(project, release.TagName, err))
-					return errListingDone
-				}
-				if !emit(release.TagName, links) {
 					return errListingDone
 				}
 			}
 			return nil
 		})
-		switch {
-		case errors.Is(err, errListingDone):
-		case gitlab.IsProjectNotFound(err):
-			fail(r.data.releaseReadDetail(project, "", err))
-		case err != nil:
-			fail(r.data.errorDetail(fmt.Sprintf("Could not list the releases of project %q.", project), project, "", err))
+	}
+}
+
+// listReleases walks the releases a list block asks for: the one tag_name names, or every release of the project,
+// newest first, 100 at a time. visit reads what it needs of one release and pushes its results; it returns
+// errListingDone once Terraform wants no more, or an error from GitLab. A release deleted while the project's
+// releases are listed is skipped; any other error ends the listing as its one error result. The whole listing
+// gets the deadline of one operation of the resources.
+func (p *providerData) listReleases(ctx context.Context, project, tag string, push func(list.ListResult) bool,
+	visit func(ctx context.Context, tag string) error) {
+	ctx, cancel := context.WithTimeout(ctx, defaultTimeout)
+	defer cancel()
+	fail := func(detail string) {
+		push(list.ListResult{Diagnostics: diag.Diagnostics{diag.NewErrorDiagnostic("Unable to List Release Links", detail)}})
+	}
+	if tag != "" {
+		if err := visit(ctx, tag); err != nil && !errors.Is(err, errListingDone) {
+			fail(p.releaseReadDetail(project, tag, err))
 		}
+		return
+	}
+	err := p.client.ListReleases(ctx, project, func(page []gitlab.Release) error {
+		for _, release := range page {
+			if release.TagName == "" {
+				fail(fmt.Sprintf("GitLab listed the releases of project %q without their tag names, which it hides from "+
+					"users who may not read the project's code. Use a token whose user has at least the Reporter role "+
+					"in the project, or set tag_name to list one release.", project))
+				return errListingDone
+			}
+			err := visit(ctx, release.TagName)
+			switch {
+			case gitlab.IsRecordNotFound(err): // deleted since the releases were listed
+			case errors.Is(err, errListingDone):
+				return err
+			case err != nil:
+				fail(p.releaseReadDetail(project, release.TagName, err))
+				return errListingDone
+			}
+		}
+		return nil
+	})
+	switch {
+	case err == nil, errors.Is(err, errListingDone):
+	case gitlab.IsProjectNotFound(err):
+		fail(p.releaseReadDetail(project, "", err))
+	default:
+		fail(p.errorDetail(fmt.Sprintf("Could not list the releases of project %q.", project), project, "", err))
 	}
 }
 
@@ -160,15 +165,23 @@ func (r *releaseLinkListResource) result(ctx context.Context, req list.ListReque
 
 // setResource stores a link as the resource's full state, with a null timeouts block as after an import.
 func setResource(ctx context.Context, res *tfsdk.Resource, m releaseLinkModel) diag.Diagnostics {
-	typ, diags := res.Schema.TypeAtPath(ctx, path.Root("timeouts"))
+	t, diags := nullTimeouts(ctx, res)
 	if diags.HasError() {
 		return diags
+	}
+	return res.Set(ctx, releaseLinkResourceModel{releaseLinkModel: m, Timeouts: t})
+}
+
+// nullTimeouts is the null timeouts block of a resource's schema, as an import leaves it.
+func nullTimeouts(ctx context.Context, res *tfsdk.Resource) (timeouts.Value, diag.Diagnostics) {
+	typ, diags := res.Schema.TypeAtPath(ctx, path.Root("timeouts"))
+	if diags.HasError() {
+		return timeouts.Value{}, diags
 	}
 	null, err := typ.ValueFromTerraform(ctx, tftypes.NewValue(typ.TerraformType(ctx), nil))
 	t, ok := null.(timeouts.Value)
 	if err != nil || !ok {
 		diags.AddError("Unable to List Release Links", fmt.Sprintf("The timeouts block has an unexpected type %T (%v). Please report this issue.", null, err))
-		return diags
 	}
-	return res.Set(ctx, releaseLinkResourceModel{releaseLinkModel: m, Timeouts: t})
+	return t, diags
 }

@@ -26,12 +26,17 @@ var queryVersion = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversi
 // listBlock is a list block of gitlab_release_link named name; tag "" lists every release, and extra is added
 // inside the block (include_resource, limit).
 func listBlock(name, project, tag, extra string) string {
+	return listBlockOf("gitlab_release_link", name, project, tag, extra)
+}
+
+// listBlockOf is listBlock for the list resource typ.
+func listBlockOf(typ, name, project, tag, extra string) string {
 	tagLine := ""
 	if tag != "" {
 		tagLine = fmt.Sprintf("    tag_name = %q\n", tag)
 	}
-	return fmt.Sprintf("list \"gitlab_release_link\" %q {\n  provider = gitlab\n  config {\n    project = %q\n%s  }\n%s\n}\n",
-		name, project, tagLine, extra)
+	return fmt.Sprintf("list %q %q {\n  provider = gitlab\n  config {\n    project = %q\n%s  }\n%s\n}\n",
+		typ, name, project, tagLine, extra)
 }
 
 // expectDisplayNames checks the display names of a list block's results, in the order they came.
@@ -89,7 +94,7 @@ func TestAccReleaseLinkList_query(t *testing.T) {
 	tool := env.createLink(t, "v2.0.0", gitlab.CreateReleaseLinkOptions{Name: "tool", URL: "https://example.com/tool", LinkType: "image", DirectAssetPath: &toolPath})
 	projectID := fmt.Sprint(env.ProjectID)
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   queryVersion,
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
@@ -184,7 +189,7 @@ func TestAccReleaseLinkList_requests(t *testing.T) {
 	}
 	reset := func() { env.emu.ResetRequestCounts() }
 
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   queryVersion,
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
@@ -225,7 +230,21 @@ func (c *terraformCLI) terraformVersion() (name string, major, minor int) {
 // The whole adoption: `terraform query -generate-config-out` writes a resource and an import block for every link
 // of the project, `terraform apply` imports them without changing anything, and the next plan is empty.
 func TestAccReleaseLinkList_generateConfigAndImport(t *testing.T) {
+	generateConfigAndImport(t, "gitlab_release_link", 3, func(generated string) string {
+		if strings.Contains(generated, "filepath") {
+			return "names the deprecated filepath"
+		}
+		return ""
+	})
+}
+
+// generateConfigAndImport adopts the links of two releases, three links in all, with the list resource typ:
+// `terraform query -generate-config-out` writes wantImports resource and import blocks, problem finds what is
+// wrong with them, `terraform apply` imports them without a write to GitLab, and the next plan is empty.
+func generateConfigAndImport(t *testing.T, typ string, wantImports int, problem func(generated string) string) {
+	t.Helper()
 	requireAcc(t)
+	t.Parallel()
 	if name, major, minor := newTerraformCLI(t, t.TempDir()).terraformVersion(); name != "Terraform" || major == 1 && minor < 14 {
 		t.Skipf("%s v%d.%d has no terraform query: it needs Terraform 1.14 or later", name, major, minor)
 	}
@@ -238,22 +257,27 @@ func TestAccReleaseLinkList_generateConfigAndImport(t *testing.T) {
 	env.createLink(t, "release/v2.0", gitlab.CreateReleaseLinkOptions{Name: "tool", URL: "https://example.com/tool", LinkType: "image", DirectAssetPath: &toolPath})
 
 	tf.write("main.tf", requiredProviders+env.providerBlock())
-	tf.write("assets.tfquery.hcl", listBlock("assets", env.Project, "", "  include_resource = true"))
+	tf.write("assets.tfquery.hcl", listBlockOf(typ, "assets", env.Project, "", "  include_resource = true"))
 	if out, code := tf.run("query", "-generate-config-out=generated.tf"); code != 0 {
 		t.Fatalf("terraform query exited with %d:\n%s", code, out)
 	}
-	generated, err := os.ReadFile(filepath.Join(tf.dir, "generated.tf"))
+	data, err := os.ReadFile(filepath.Join(tf.dir, "generated.tf"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := strings.Count(string(generated), "import {"); n != 3 || strings.Contains(string(generated), "filepath") {
-		t.Fatalf("generated.tf has %d import blocks (want 3) or names the deprecated filepath:\n%s", n, generated)
+	generated := string(data)
+	if n := strings.Count(generated, "import {"); n != wantImports {
+		t.Fatalf("generated.tf has %d import blocks, want %d:\n%s", n, wantImports, generated)
+	}
+	if p := problem(generated); p != "" {
+		t.Fatalf("generated.tf %s:\n%s", p, generated)
 	}
 	if env.emu != nil {
 		env.emu.ResetRequestCounts()
 	}
-	if out, code := tf.run("apply", "-auto-approve"); code != 0 || !strings.Contains(out, "3 imported, 0 added, 0 changed, 0 destroyed") {
-		t.Fatalf("terraform apply exited with %d, want 3 imports and nothing else:\n%s\ngenerated.tf:\n%s", code, out, generated)
+	want := fmt.Sprintf("%d imported, 0 added, 0 changed, 0 destroyed", wantImports)
+	if out, code := tf.run("apply", "-auto-approve"); code != 0 || !strings.Contains(out, want) {
+		t.Fatalf("terraform apply exited with %d, want %q:\n%s\ngenerated.tf:\n%s", code, want, out, generated)
 	}
 	if out, code := tf.run("plan", "-detailed-exitcode"); code != 0 {
 		t.Fatalf("terraform plan after the import exited with %d, want 0 (no changes):\n%s\ngenerated.tf:\n%s", code, out, generated)
@@ -276,7 +300,7 @@ func TestAccReleaseLinkList_guest(t *testing.T) {
 		t.Fatal(err)
 	}
 	guest := fmt.Sprintf("provider \"gitlab\" {\n  alias    = \"guest\"\n  base_url = %q\n  token    = \"guest-token-0123456789\"\n}\n", env.BaseURL)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   queryVersion,
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{

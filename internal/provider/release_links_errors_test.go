@@ -55,7 +55,7 @@ func TestAccReleaseLinks_planTimeValidation(t *testing.T) {
 			`(?s)Duplicate Release Link Value.*links\["b"\].direct_asset_path.*like links\["a"\].direct_asset_path`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			resource.Test(t, resource.TestCase{
+			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProviders,
 				Steps: []resource.TestStep{{
 					Config:      env.linksConfig(env.Project, env.Tag, tc.links),
