@@ -51,7 +51,10 @@ func TestAccReleaseLinks_destroy(t *testing.T) {
 		t.Setenv(k, "")
 	}
 	tf := newTerraformCLI(t, buildProvider(t, "test"))
-	config := env.linksConfig(env.Project, env.Tag, manyLinks(4, "v1"))
+	// One write at a time, so the links are made in name order and deleted in ID order: the DELETE that fails
+	// below is then asset-0's, not that of asset-3, which is gone by then.
+	config := strings.Replace(env.linksConfig(env.Project, env.Tag, manyLinks(4, "v1")),
+		"provider \"gitlab\" {\n", "provider \"gitlab\" {\n  release_links_parallelism = 1\n", 1)
 	tf.write("main.tf", config)
 	tf.write("versions.tf", requiredProviders)
 	if out, code := tf.run("apply", "-auto-approve"); code != 0 {
