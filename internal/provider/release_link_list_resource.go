@@ -41,9 +41,15 @@ func (r *releaseLinkListResource) Metadata(_ context.Context, req resource.Metad
 }
 
 func (r *releaseLinkListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Finds the links (assets) of a GitLab release, or of every release of a project, for " +
-			"`terraform query`. [Upstream API](https://docs.gitlab.com/api/releases/links/)",
+	resp.Schema = releaseListConfigSchema("Finds the links (assets) of a GitLab release, or of every release of a project",
+		"The tag of the release whose links to list. Without it, the links of every release of the project, newest release first.")
+}
+
+// releaseListConfigSchema is the config of both list resources, project and an optional tag_name: what says what a
+// list block finds, tag what tag_name selects.
+func releaseListConfigSchema(what, tag string) schema.Schema {
+	return schema.Schema{
+		MarkdownDescription: what + ", for `terraform query`. [Upstream API](https://docs.gitlab.com/api/releases/links/)",
 		Attributes: map[string]schema.Attribute{
 			"project": schema.StringAttribute{
 				MarkdownDescription: "The project's numeric ID or full path (`group/subgroup/project`), written as given into " +
@@ -52,10 +58,9 @@ func (r *releaseLinkListResource) ListResourceConfigSchema(_ context.Context, _ 
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"tag_name": schema.StringAttribute{
-				MarkdownDescription: "The tag of the release whose links to list. Without it, the links of every release of the " +
-					"project, newest release first.",
-				Optional:   true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+				MarkdownDescription: tag,
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 		},
 	}

@@ -161,32 +161,7 @@ func TestAccReleaseLinkList_query(t *testing.T) {
 // A release's links take one request per 100, and nothing more is requested once Terraform's limit is reached.
 func TestAccReleaseLinkList_requests(t *testing.T) {
 	env := newTestEnv(t)
-	env.requireEmulator(t)
-	env.createLink(t, env.Tag, gitlab.CreateReleaseLinkOptions{Name: "old", URL: "https://example.com/old"})
-	env.addRelease(t, "v2.0.0")
-	for i := range 150 {
-		env.createLink(t, "v2.0.0", gitlab.CreateReleaseLinkOptions{Name: fmt.Sprintf("asset-%03d", i), URL: fmt.Sprintf("https://example.com/%d", i)})
-	}
-	env.addRelease(t, "v3.0.0") // the newest release, and empty
-	// Another project with 120 releases, two pages of them.
-	many, _, _ := env.newProject(t)
-	for i := range 120 {
-		tag := fmt.Sprintf("r%03d", i)
-		env.addReleaseIn(t, many, tag)
-		if _, err := env.client.CreateReleaseLink(context.Background(), many, tag, gitlab.CreateReleaseLinkOptions{Name: "a", URL: "https://example.com/a"}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	expectRequests := func(releases, links int) checkGitLab {
-		return func() error {
-			counts := env.emu.RequestCounts()
-			gotReleases, gotLinks := counts["GET "+gitlabtest.RouteReleases], counts["GET "+gitlabtest.RouteLinks]
-			if gotReleases != releases || gotLinks != links || len(counts) > 2 {
-				return fmt.Errorf("GitLab saw %v, want %d release listings and %d link listings", counts, releases, links)
-			}
-			return nil
-		}
-	}
+	many := listRequestsFixture(t, env)
 	reset := func() { env.emu.ResetRequestCounts() }
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -197,24 +172,61 @@ func TestAccReleaseLinkList_requests(t *testing.T) {
 			{
 				PreConfig: reset, Query: true, Config: listBlock("big", env.Project, "v2.0.0", "  limit = 1000"),
 				QueryResultChecks: []querycheck.QueryResultCheck{
-					querycheck.ExpectLength("gitlab_release_link.big", 150), expectRequests(0, 2),
+					querycheck.ExpectLength("gitlab_release_link.big", 150), expectListRequests(env, 0, 2),
 				},
 			},
 			{
 				// Newest release first: v3.0.0 is empty, v2.0.0 fills the limit, v1.0.0 is never read.
 				PreConfig: reset, Query: true, Config: listBlock("first", env.Project, "", "  limit = 150"),
 				QueryResultChecks: []querycheck.QueryResultCheck{
-					querycheck.ExpectLength("gitlab_release_link.first", 150), expectRequests(1, 3),
+					querycheck.ExpectLength("gitlab_release_link.first", 150), expectListRequests(env, 1, 3),
 				},
 			},
 			{
 				PreConfig: reset, Query: true, Config: listBlock("many", many, "", "  limit = 1000"),
 				QueryResultChecks: []querycheck.QueryResultCheck{
-					querycheck.ExpectLength("gitlab_release_link.many", 120), expectRequests(2, 120),
+					querycheck.ExpectLength("gitlab_release_link.many", 120), expectListRequests(env, 2, 120),
 				},
 			},
 		},
 	})
+}
+
+// listRequestsFixture prepares what the request tests of both list resources read: in env's project v1.0.0 with
+// one link, v2.0.0 with 150 and v3.0.0, the newest, empty; and another project, which it returns, with 120
+// releases of one link each, two pages of them.
+func listRequestsFixture(t *testing.T, env *testEnv) (many string) {
+	t.Helper()
+	env.requireEmulator(t)
+	env.createLink(t, env.Tag, gitlab.CreateReleaseLinkOptions{Name: "old", URL: "https://example.com/old"})
+	env.addRelease(t, "v2.0.0")
+	for i := range 150 {
+		env.createLink(t, "v2.0.0", gitlab.CreateReleaseLinkOptions{Name: fmt.Sprintf("asset-%03d", i), URL: fmt.Sprintf("https://example.com/%d", i)})
+	}
+	env.addRelease(t, "v3.0.0")
+	many, _, _ = env.newProject(t)
+	for i := range 120 {
+		tag := fmt.Sprintf("r%03d", i)
+		env.addReleaseIn(t, many, tag)
+		if _, err := env.client.CreateReleaseLink(context.Background(), many, tag, gitlab.CreateReleaseLinkOptions{Name: "a", URL: "https://example.com/a"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env.emu.ResetRequestCounts()
+	return many
+}
+
+// expectListRequests checks that GitLab saw nothing but so many release listings and link listings since its
+// counts were last reset.
+func expectListRequests(env *testEnv, releases, links int) checkGitLab {
+	return func() error {
+		counts := env.emu.RequestCounts()
+		gotReleases, gotLinks := counts["GET "+gitlabtest.RouteReleases], counts["GET "+gitlabtest.RouteLinks]
+		if gotReleases != releases || gotLinks != links || len(counts) > 2 {
+			return fmt.Errorf("GitLab saw %v, want %d release listings and %d link listings", counts, releases, links)
+		}
+		return nil
+	}
 }
 
 // terraformVersion returns the CLI's name ("Terraform" or "OpenTofu") and its major and minor version.

@@ -3,11 +3,8 @@ package provider
 import (
 	"context"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/list"
-	"github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
@@ -27,23 +24,8 @@ func (r *releaseLinksListResource) Metadata(_ context.Context, req resource.Meta
 }
 
 func (r *releaseLinksListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Finds the releases of a GitLab project, or one release, each with every link (asset) it " +
-			"has, for `terraform query`. [Upstream API](https://docs.gitlab.com/api/releases/links/)",
-		Attributes: map[string]schema.Attribute{
-			"project": schema.StringAttribute{
-				MarkdownDescription: "The project's numeric ID or full path (`group/subgroup/project`), written as given into " +
-					"each result's identity and resource.",
-				Required:   true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"tag_name": schema.StringAttribute{
-				MarkdownDescription: "The tag of the one release to list. Without it, every release of the project, newest first.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-		},
-	}
+	resp.Schema = releaseListConfigSchema("Finds the releases of a GitLab project, or one release, each with every link (asset) it has",
+		"The tag of the one release to list. Without it, every release of the project, newest first.")
 }
 
 func (r *releaseLinksListResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

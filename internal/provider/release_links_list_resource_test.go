@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
 
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
-	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlabtest"
 )
 
 // The gitlab_release_links list resource: one result per release, newest first, identity project + tag_name, and
@@ -105,27 +104,7 @@ func TestAccReleaseLinksList_query(t *testing.T) {
 // request per 100 links, and nothing more is requested once Terraform's limit is reached.
 func TestAccReleaseLinksList_requests(t *testing.T) {
 	env := newTestEnv(t)
-	env.requireEmulator(t)
-	env.createLink(t, env.Tag, gitlab.CreateReleaseLinkOptions{Name: "old", URL: "https://example.com/old"})
-	env.addRelease(t, "v2.0.0")
-	for i := range 150 {
-		env.createLink(t, "v2.0.0", gitlab.CreateReleaseLinkOptions{Name: fmt.Sprintf("asset-%03d", i), URL: fmt.Sprintf("https://example.com/%d", i)})
-	}
-	env.addRelease(t, "v3.0.0") // the newest release, and empty
-	many, _, _ := env.newProject(t)
-	for i := range 120 { // two pages of releases
-		env.addReleaseIn(t, many, fmt.Sprintf("r%03d", i))
-	}
-	expectRequests := func(releases, links int) checkGitLab {
-		return func() error {
-			counts := env.emu.RequestCounts()
-			gotReleases, gotLinks := counts["GET "+gitlabtest.RouteReleases], counts["GET "+gitlabtest.RouteLinks]
-			if gotReleases != releases || gotLinks != links || len(counts) > 2 {
-				return fmt.Errorf("GitLab saw %v, want %d release listings and %d link listings", counts, releases, links)
-			}
-			return nil
-		}
-	}
+	many := listRequestsFixture(t, env)
 	reset := func() { env.emu.ResetRequestCounts() }
 	block := func(name, project, tag, extra string) string {
 		return listBlockOf("gitlab_release_links", name, project, tag, extra)
@@ -139,32 +118,32 @@ func TestAccReleaseLinksList_requests(t *testing.T) {
 			{
 				PreConfig: reset, Query: true, Config: block("ids", env.Project, "", ""),
 				QueryResultChecks: []querycheck.QueryResultCheck{
-					querycheck.ExpectLength("gitlab_release_links.ids", 3), expectRequests(1, 0),
+					querycheck.ExpectLength("gitlab_release_links.ids", 3), expectListRequests(env, 1, 0),
 				},
 			},
 			{
 				PreConfig: reset, Query: true, Config: block("full", env.Project, "", "  include_resource = true"),
 				QueryResultChecks: []querycheck.QueryResultCheck{
-					querycheck.ExpectLength("gitlab_release_links.full", 3), expectRequests(1, 4),
+					querycheck.ExpectLength("gitlab_release_links.full", 3), expectListRequests(env, 1, 4),
 				},
 			},
 			{
 				// Newest release first: v3.0.0 and v2.0.0 fill the limit, v1.0.0's links are never read.
 				PreConfig: reset, Query: true, Config: block("first", env.Project, "", "  include_resource = true\n  limit = 2"),
 				QueryResultChecks: []querycheck.QueryResultCheck{
-					querycheck.ExpectLength("gitlab_release_links.first", 2), expectRequests(1, 3),
+					querycheck.ExpectLength("gitlab_release_links.first", 2), expectListRequests(env, 1, 3),
 				},
 			},
 			{
 				PreConfig: reset, Query: true, Config: block("named", env.Project, "v2.0.0", ""),
 				QueryResultChecks: []querycheck.QueryResultCheck{
-					querycheck.ExpectLength("gitlab_release_links.named", 1), expectRequests(0, 2),
+					querycheck.ExpectLength("gitlab_release_links.named", 1), expectListRequests(env, 0, 2),
 				},
 			},
 			{
 				PreConfig: reset, Query: true, Config: block("many", many, "", "  limit = 1000"),
 				QueryResultChecks: []querycheck.QueryResultCheck{
-					querycheck.ExpectLength("gitlab_release_links.many", 120), expectRequests(2, 0),
+					querycheck.ExpectLength("gitlab_release_links.many", 120), expectListRequests(env, 2, 0),
 				},
 			},
 		},
