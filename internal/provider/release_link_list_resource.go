@@ -115,10 +115,13 @@ func (p *providerData) listReleases(ctx context.Context, project, tag string, pu
 	}
 	if tag != "" {
 		if err := visit(ctx, tag); err != nil && !errors.Is(err, errListingDone) {
-			fail(p.releaseReadDetail(project, tag, err))
+			fail(p.listingFailure(ctx, project, tag, err))
 		}
 		return
 	}
+	// GitLab pages by offset, newest release first by released_at, which users may set and which ties leave in no
+	// fixed order (GITLAB.md §7b): a release may come on two pages, and is listed once.
+	seen := map[string]bool{}
 	err := p.client.ListReleases(ctx, project, func(page []gitlab.Release) error {
 		for _, release := range page {
 			if release.TagName == "" {
@@ -127,13 +130,17 @@ func (p *providerData) listReleases(ctx context.Context, project, tag string, pu
 					"in the project, or set tag_name to list one release.", project))
 				return errListingDone
 			}
+			if seen[release.TagName] {
+				continue
+			}
+			seen[release.TagName] = true
 			err := visit(ctx, release.TagName)
 			switch {
 			case gitlab.IsRecordNotFound(err): // deleted since the releases were listed
 			case errors.Is(err, errListingDone):
 				return err
 			case err != nil:
-				fail(p.releaseReadDetail(project, release.TagName, err))
+				fail(p.listingFailure(ctx, project, release.TagName, err))
 				return errListingDone
 			}
 		}
@@ -141,11 +148,23 @@ func (p *providerData) listReleases(ctx context.Context, project, tag string, pu
 	})
 	switch {
 	case err == nil, errors.Is(err, errListingDone):
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		fail(p.listingFailure(ctx, project, "", err))
 	case gitlab.IsProjectNotFound(err):
 		fail(p.releaseReadDetail(project, "", err))
 	default:
 		fail(p.errorDetail(fmt.Sprintf("Could not list the releases of project %q.", project), project, "", err))
 	}
+}
+
+// listingFailure says why reading a release's links (tag) or the project's releases (tag "") failed: the listing's
+// own deadline, which a list block cannot change, or what GitLab answered.
+func (p *providerData) listingFailure(ctx context.Context, project, tag string, err error) string {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return fmt.Sprintf("The listing of project %q did not finish within %s, the most a listing may take; the results "+
+			"before this error are complete. Set tag_name to list one release at a time, or a lower limit.", project, defaultTimeout)
+	}
+	return p.releaseReadDetail(project, tag, err)
 }
 
 // errListingDone stops the releases listing once Terraform wants no more results or a result reported an error.

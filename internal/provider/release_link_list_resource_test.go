@@ -3,12 +3,16 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
@@ -327,4 +331,62 @@ func TestAccReleaseLinkList_guest(t *testing.T) {
 			},
 		},
 	})
+}
+
+// GitLab pages releases by offset in an order that ties leave open (GITLAB.md §7b), so a release may come on two
+// pages: the listing visits it once, or `terraform query -generate-config-out` would import it twice.
+func TestListReleasesVisitsEachOnce(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Query().Get("page") == "1" {
+			w.Header().Set("X-Next-Page", "2")
+			fmt.Fprint(w, `[{"tag_name":"v3"},{"tag_name":"v2"}]`)
+			return
+		}
+		w.Header().Set("X-Next-Page", "")
+		fmt.Fprint(w, `[{"tag_name":"v2"},{"tag_name":"v1"}]`)
+	}))
+	defer srv.Close()
+	client, err := gitlab.New(gitlab.Config{BaseURL: srv.URL, Token: "glpat-test", AuthKind: tokenKind("glpat-test")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var visited []string
+	(&providerData{client: client}).listReleases(context.Background(), "group/app", "",
+		func(r list.ListResult) bool { t.Errorf("unexpected result: %v", r.Diagnostics); return true },
+		func(_ context.Context, tag string) error { visited = append(visited, tag); return nil })
+	if fmt.Sprint(visited) != "[v3 v2 v1]" {
+		t.Fatalf("visited %v, want [v3 v2 v1]", visited)
+	}
+}
+
+// A listing that runs out of time says so, and what to do, instead of blaming a release or GitLab.
+func TestListReleasesDeadline(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		t.Error("a request went out after the deadline")
+	}))
+	defer srv.Close()
+	client, err := gitlab.New(gitlab.Config{BaseURL: srv.URL, Token: "glpat-test", AuthKind: tokenKind("glpat-test")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel()
+	for _, tag := range []string{"", "v1"} {
+		var got []string
+		(&providerData{client: client}).listReleases(ctx, "group/app", tag,
+			func(r list.ListResult) bool {
+				for _, d := range r.Diagnostics {
+					got = append(got, d.Detail())
+				}
+				return true
+			},
+			func(ctx context.Context, tag string) error {
+				_, err := client.ListReleaseLinks(ctx, "group/app", tag)
+				return err
+			})
+		if len(got) != 1 || !strings.Contains(got[0], `did not finish within 10m0s`) || !strings.Contains(got[0], "Set tag_name") {
+			t.Errorf("tag %q: the listing reported %q, want one error about its deadline", tag, got)
+		}
+	}
 }
