@@ -1,7 +1,9 @@
 package gitlabtest_test
 
 import (
+	"io"
 	"maps"
+	"net/http"
 	"testing"
 
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlabtest"
@@ -73,4 +75,32 @@ func TestTokenHeaders(t *testing.T) {
 			t.Fatalf("not reset: %v", f.srv.TokenHeaders())
 		}
 	})
+}
+
+// TestConnections counts the TCP connections the emulator accepts: requests over one kept-alive connection count
+// once, a client that closes its connections counts each.
+func TestConnections(t *testing.T) {
+	srv := gitlabtest.NewServer()
+	t.Cleanup(srv.Close)
+	get := func(client *http.Client) {
+		t.Helper()
+		resp, err := client.Get(srv.URL() + "/api/v4/projects/1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		_ = resp.Body.Close()
+	}
+	kept := &http.Client{Transport: &http.Transport{}}
+	get(kept)
+	get(kept)
+	if n := srv.Connections(); n != 1 {
+		t.Fatalf("two requests over one kept-alive connection counted %d connections, want 1", n)
+	}
+	closing := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	get(closing)
+	get(closing)
+	if n := srv.Connections(); n != 3 {
+		t.Fatalf("two more requests without keep-alive made %d connections in all, want 3", n)
+	}
 }

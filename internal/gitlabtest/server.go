@@ -24,6 +24,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -47,6 +48,7 @@ type Server struct {
 	headerSeen   map[string]int // by canonical header name, never values (headers.go)
 
 	outageUntil time.Time     // requests arriving before it are dropped (SetOutage)
+	connections atomic.Int64  // TCP connections accepted (Connections)
 	closed      chan struct{} // closed by Close, releases FaultHang handlers
 	closeOnce   sync.Once
 
@@ -74,7 +76,11 @@ func NewServerOn(addr string) (*Server, error) {
 	s := newUnstartedServer()
 	s.listener = ln
 	s.baseURL = "http://" + ln.Addr().String()
-	s.httpSrv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	s.httpSrv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ConnState: func(_ net.Conn, state http.ConnState) {
+		if state == http.StateNew {
+			s.connections.Add(1)
+		}
+	}}
 	go func() { _ = s.httpSrv.Serve(ln) }()
 	return s, nil
 }
@@ -87,6 +93,10 @@ func newUnstartedServer() *Server {
 
 // URL returns the GitLab root URL, for example "http://127.0.0.1:34567". The REST API is at URL()+"/api/v4".
 func (s *Server) URL() string { return s.baseURL }
+
+// Connections returns how many TCP connections the emulator has accepted, so that tests can see whether clients
+// reuse their idle connections. It is the test harness's view, not GitLab behaviour.
+func (s *Server) Connections() int64 { return s.connections.Load() }
 
 // Close stops the server and closes all of its connections. It returns promptly even while FaultHang holds
 // requests: those handlers are released and drop their connections.

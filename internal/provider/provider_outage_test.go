@@ -151,3 +151,49 @@ func TestAccProvider_nothingHangs(t *testing.T) {
 		})
 	}
 }
+
+// TestAccProvider_givingUpKeepsOthersConnections: a request that gives up (here an update whose own deadline ends
+// while GitLab holds it) does not close the idle connections that the provider's other requests keep for reuse.
+// go-retryablehttp closes every idle connection of its client when a call gives up; the provider's transport
+// does not let it. The other resource's 40 creates, spaced 100 ms apart by max_requests_per_minute, keep
+// their one connection idle most of the time, so a closed pool would show as a new connection.
+func TestAccProvider_givingUpKeepsOthersConnections(t *testing.T) {
+	requireAcc(t)
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	env.addRelease(t, "v2.0.0")
+	tf := newTerraformCLI(t, buildProvider(t, "test"))
+	config := func(url string, links map[string]linkSpec) string {
+		busy := env.linksConfig(env.Project, "v2.0.0", links)
+		busy = withProviderSetting(withProviderSetting(busy, "max_requests_per_minute = 600"), "release_links_parallelism = 1")
+		return requiredProviders + busy + fmt.Sprintf(`resource "gitlab_release_link" "slow" {
+  project  = %q
+  tag_name = %q
+  name     = "slow"
+  url      = %q
+  timeouts {
+    update = "1s"
+  }
+}
+`, env.Project, env.Tag, url)
+	}
+	tf.write("main.tf", config("https://example.com/v1", manyLinks(1, "v1")))
+	if out, code := tf.run("apply", "-auto-approve"); code != 0 {
+		t.Fatalf("apply failed (%d):\n%s", code, out)
+	}
+
+	// The update of "slow" is the only PUT: GitLab holds it past the update's deadline. Meanwhile gitlab_release_links
+	// creates 40 links, one at a time, over 4 seconds.
+	tf.write("main.tf", config("https://example.com/v2", manyLinks(41, "v1")))
+	env.emu.AddFaults(faultOn("PUT", gitlabtest.FaultHang))
+	before := env.emu.Connections()
+	out, code := tf.run("apply", "-auto-approve", "-refresh=false")
+	opened := env.emu.Connections() - before
+	if code == 0 || !wrapped(`with gitlab_release_link.slow.*Could not update link.*context deadline exceeded`).MatchString(out) || len(env.links(t, "v2.0.0")) != 41 {
+		t.Fatalf("apply exited %d, want the update of slow to fail and the 40 creates to succeed:\n%s", code, out)
+	}
+	// One connection for the held PUT, one for the creates.
+	if opened != 2 {
+		t.Fatalf("the apply opened %d connections, want 2: a request that gave up closed the others' idle ones\n%s", opened, out)
+	}
+}
