@@ -131,3 +131,22 @@ func optInt(n int64) string {
 	}
 	return strconv.FormatInt(n, 10)
 }
+
+// sortedPage sorts all with before (ascending, or descending unless asc) and answers the page pg asks for, each
+// item as toJSON makes it, with the pagination headers (§4).
+func sortedPage[T, J any](c *call, pg pageParams, all []T, asc bool, before func(a, b T) bool, toJSON func(T) J) *response {
+	sort.Slice(all, func(i, j int) bool {
+		if asc {
+			return before(all[i], all[j])
+		}
+		return before(all[j], all[i])
+	})
+	page := c.paginate(pg, len(all))
+	out := make([]J, 0, page.hi-page.lo)
+	for _, item := range all[page.lo:page.hi] {
+		out = append(out, toJSON(item))
+	}
+	resp := jsonResponse(http.StatusOK, out)
+	page.setHeaders(resp.header)
+	return resp
+}

@@ -1,8 +1,6 @@
 package gitlabtest
 
 import (
-	"net/http"
-	"sort"
 	"strings"
 )
 
@@ -65,21 +63,7 @@ func (c *call) listProjects() *response {
 		}
 		return a.id < b.id
 	}
-	sort.Slice(all, func(i, j int) bool {
-		if direction == "asc" {
-			return before(all[i], all[j])
-		}
-		return before(all[j], all[i])
-	})
-
-	page := c.paginate(pg, len(all))
-	out := make([]projectJSON, 0, page.hi-page.lo)
-	for _, p := range all[page.lo:page.hi] {
-		out = append(out, c.projectJSON(p))
-	}
-	resp = jsonResponse(http.StatusOK, out)
-	page.setHeaders(resp.header)
-	return resp
+	return sortedPage(c, pg, all, direction == "asc", before, c.projectJSON)
 }
 
 // matchesSearch is Project.search without namespaces: Gitlab::SQL::Pattern's fuzzy_search over name, path and

@@ -1,8 +1,6 @@
 package gitlabtest
 
 import (
-	"net/http"
-	"sort"
 )
 
 var (
@@ -44,19 +42,7 @@ func (c *call) listReleases() *response {
 		}
 		return a.id < b.id
 	}
-	sort.Slice(all, func(i, j int) bool {
-		if direction == "asc" {
-			return before(all[i], all[j])
-		}
-		return before(all[j], all[i])
+	return sortedPage(c, pg, all, direction == "asc", before, func(r *release) releaseJSON {
+		return c.releaseJSON(p, r, u, r.sortedLinks())
 	})
-
-	page := c.paginate(pg, len(all))
-	out := make([]releaseJSON, 0, page.hi-page.lo)
-	for _, r := range all[page.lo:page.hi] {
-		out = append(out, c.releaseJSON(p, r, u, r.sortedLinks()))
-	}
-	resp = jsonResponse(http.StatusOK, out)
-	page.setHeaders(resp.header)
-	return resp
 }
