@@ -1,7 +1,6 @@
 package gitlabtest
 
-import (
-)
+import ()
 
 var (
 	releaseOrders = []string{"released_at", "created_at"}
