@@ -1,6 +1,5 @@
 package gitlabtest
 
-import ()
 
 var (
 	releaseOrders = []string{"released_at", "created_at"}
