@@ -1,6 +1,5 @@
 package gitlabtest
 
-
 var (
 	releaseOrders = []string{"released_at", "created_at"}
 	sortOrders    = []string{"asc", "desc"}
