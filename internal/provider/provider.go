@@ -1,6 +1,6 @@
 // Package provider implements the gitlab Terraform provider: its configuration, the gitlab_release_link and
-// gitlab_release_links resources, the data sources of the same names and the gitlab_release_link list resource. It
-// maps Terraform values to calls of internal/gitlab and never speaks HTTP or JSON itself.
+// gitlab_release_links resources, and the data sources and list resources of the same names. It maps Terraform
+// values to calls of internal/gitlab and never speaks HTTP or JSON itself.
 package provider
 
 import (
