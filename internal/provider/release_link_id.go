@@ -24,6 +24,14 @@ func (id releaseLinkID) String() string {
 	return fmt.Sprintf("%s:%s:%d", id.Project, id.TagName, id.LinkID)
 }
 
+func (id releaseLinkID) release() releaseID {
+	return releaseID{Project: id.Project, TagName: id.TagName}
+}
+
+func (id releaseLinkID) describe() string {
+	return fmt.Sprintf("link %d of release %q in project %q", id.LinkID, id.TagName, id.Project)
+}
+
 // parseReleaseLinkID parses "<project>:<tag_name>:<link_id>". Neither project paths nor git tag names may
 // contain ':' (git check-ref-format forbids it), so the first and the last colon are the separators.
 func parseReleaseLinkID(s string) (releaseLinkID, error) {
@@ -107,6 +115,12 @@ const releaseImportIDExamples = "Use <project>:<tag_name> or <project>/<tag_name
 
 // String formats the ID as "<project>:<tag_name>".
 func (id releaseID) String() string { return id.Project + ":" + id.TagName }
+
+func (id releaseID) release() releaseID { return id }
+
+func (id releaseID) describe() string {
+	return fmt.Sprintf("release %q in project %q", id.TagName, id.Project)
+}
 
 // parseReleaseID parses "<project>:<tag_name>"; neither part may contain ':'.
 func parseReleaseID(s string) (releaseID, error) {

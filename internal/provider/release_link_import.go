@@ -82,34 +82,53 @@ func (r *releaseLinkResource) resolveSlashID(ctx context.Context, raw string) (r
 	if err != nil {
 		return releaseLinkID{}, fmt.Sprintf("%s.\n\n%s", err, importIDExamples)
 	}
-	// Import has no timeouts block; the lookups get the default operation deadline.
+	return resolveSlash(ctx, r.data, raw, "release link", importIDExamples, candidates, func(ctx context.Context, c releaseLinkID) error {
+		_, err := r.data.client.GetReleaseLink(ctx, c.Project, c.TagName, c.LinkID)
+		return err
+	})
+}
+
+// slashCandidate is one split of a slash import ID: a releaseLinkID or a releaseID.
+type slashCandidate interface {
+	fmt.Stringer
+	release() releaseID // the project and tag it names
+	describe() string   // what it names, for an error
+}
+
+// resolveSlash finds the one candidate split of the slash import ID raw that GitLab has, by asking lookup about
+// each (import has no timeouts block: the lookups get the default operation deadline). It returns a problem
+// sentence when there is none, more than one, or GitLab refuses to answer; kind names what the ID imports and
+// examples shows the ID's forms.
+func resolveSlash[T slashCandidate](ctx context.Context, p *providerData, raw, kind, examples string, candidates []T,
+	lookup func(context.Context, T) error) (T, string) {
+	var none T
 	ctx, cancel := context.WithTimeout(ctx, defaultTimeout)
 	defer cancel()
-	var found []releaseLinkID
+	var found []T
 	var tried []string
 	for _, c := range candidates {
-		tried = append(tried, fmt.Sprintf("project %q, tag %q", c.Project, c.TagName))
-		_, err := r.data.client.GetReleaseLink(ctx, c.Project, c.TagName, c.LinkID)
+		rel := c.release()
+		tried = append(tried, fmt.Sprintf("project %q, tag %q", rel.Project, rel.TagName))
+		err := lookup(ctx, c)
 		switch {
 		case err == nil:
 			found = append(found, c)
 		case !gitlab.IsNotFound(err):
-			return releaseLinkID{}, r.data.errorDetail(fmt.Sprintf("Could not look up link %d of release %q in project %q while resolving the import ID %q.",
-				c.LinkID, c.TagName, c.Project, raw), c.Project, c.TagName, err)
+			return none, p.errorDetail(fmt.Sprintf("Could not look up %s while resolving the import ID %q.", c.describe(), raw),
+				rel.Project, rel.TagName, err)
 		}
 	}
 	switch len(found) {
 	case 1:
 		return found[0], ""
 	case 0:
-		return releaseLinkID{}, fmt.Sprintf("No release link matches the import ID %q. Tried: %s.\n\n%s",
-			raw, strings.Join(tried, "; "), importIDExamples)
+		return none, fmt.Sprintf("No %s matches the import ID %q. Tried: %s.\n\n%s", kind, raw, strings.Join(tried, "; "), examples)
 	default:
 		var ids []string
 		for _, f := range found {
 			ids = append(ids, fmt.Sprintf("%q", f.String()))
 		}
-		return releaseLinkID{}, fmt.Sprintf("The import ID %q is ambiguous: it names %s. Use the colon form to say which one.",
+		return none, fmt.Sprintf("The import ID %q is ambiguous: it names %s. Use the colon form to say which one.",
 			raw, strings.Join(ids, " and "))
 	}
 }

@@ -11,8 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
 )
 
 // releaseIdentityModel is the identity of gitlab_release_links (Terraform 1.12+): the two parts of its import ID.
@@ -76,36 +74,10 @@ func (r *releaseLinksResource) resolveSlashID(ctx context.Context, raw string) (
 	if err != nil {
 		return releaseID{}, fmt.Sprintf("%s.\n\n%s", err, releaseImportIDExamples)
 	}
-	// Import has no timeouts block; the lookups get the default operation deadline.
-	ctx, cancel := context.WithTimeout(ctx, defaultTimeout)
-	defer cancel()
-	var found []releaseID
-	var tried []string
-	for _, c := range candidates {
-		tried = append(tried, fmt.Sprintf("project %q, tag %q", c.Project, c.TagName))
+	return resolveSlash(ctx, r.data, raw, "release", releaseImportIDExamples, candidates, func(ctx context.Context, c releaseID) error {
 		_, err := r.data.client.GetRelease(ctx, c.Project, c.TagName)
-		switch {
-		case err == nil:
-			found = append(found, c)
-		case !gitlab.IsNotFound(err):
-			return releaseID{}, r.data.errorDetail(fmt.Sprintf("Could not look up release %q in project %q while resolving the import ID %q.",
-				c.TagName, c.Project, raw), c.Project, c.TagName, err)
-		}
-	}
-	switch len(found) {
-	case 1:
-		return found[0], ""
-	case 0:
-		return releaseID{}, fmt.Sprintf("No release matches the import ID %q. Tried: %s.\n\n%s",
-			raw, strings.Join(tried, "; "), releaseImportIDExamples)
-	default:
-		var ids []string
-		for _, f := range found {
-			ids = append(ids, fmt.Sprintf("%q", f.String()))
-		}
-		return releaseID{}, fmt.Sprintf("The import ID %q is ambiguous: it names %s. Use the colon form to say which one.",
-			raw, strings.Join(ids, " and "))
-	}
+		return err
+	})
 }
 
 // save stores the model as the resource's state, and its identity where Terraform supports one.

@@ -217,12 +217,7 @@ func (r *releaseLinksResource) Delete(ctx context.Context, req resource.DeleteRe
 	// gets too, does not (see projectNotFoundAdvice).
 	project, tag := state.Project.ValueString(), state.TagName.ValueString()
 	held := elements(state.Links)
-	changes := linkChanges{current: map[int64]linkFields{}}
-	for name, e := range held {
-		changes.current[e.linkID.ValueInt64()] = e.fields(name)
-		changes.deletes = append(changes.deletes, e.linkID.ValueInt64())
-	}
-	writes := orderWrites(changes)
+	writes := orderWrites(changesFor(nil, held)) // no link planned: every held link is deleted
 	results := r.data.runWrites(ctx, project, tag, writes, r.data.parallelism, &resp.Diagnostics)
 	if f := failedWrites(writes, results); f.count > 0 {
 		state.Links = linksValue(applyResults(held, tag, writes, results))
