@@ -144,7 +144,7 @@ func BenchmarkOutage(b *testing.B) {
 				{name: "every answer 502", wantExit: 1, maxWall: 2 * time.Minute, maxRequests: 60,
 					setup: func() { srv.SetRandomFaults(1, 1, gitlabtest.FaultBadGateway) }, undo: func() { srv.SetRandomFaults(0, 0) }},
 				{name: "4-second outage", wantExit: 0, maxWall: time.Minute,
-					setup: func() { srv.SetOutage(time.Now().Add(4 * time.Second)) }, undo: func() {}},
+					setup: func() { srv.SetOutageFromNextRequest(4 * time.Second) }, undo: func() {}},
 			}
 			for _, s := range scenarios {
 				s.setup()

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlabtest"
 )
 
 func TestAuthHeaders(t *testing.T) {
@@ -152,12 +154,7 @@ func TestLogNeverSeesToken(t *testing.T) {
 			reply(w, http.StatusOK, `{"id":1}`)
 		}
 	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closed := ln.Addr().String()
-	_ = ln.Close()
+	closed := gitlabtest.ClosedAddress(t)
 
 	var mu sync.Mutex
 	var lines []string

@@ -82,20 +82,16 @@ func TestSharedRateLimitWait(t *testing.T) {
 	ctx := testContext(t)
 	first := make(chan error, 1)
 	go func() { _, err := c.GetProject(ctx, "1"); first <- err }()
-	for log.count() == 0 {
+	for progress.count("waiting for GitLab's rate limit") == 0 { // the client has taken in the 429
 		time.Sleep(time.Millisecond)
 	}
-	time.Sleep(50 * time.Millisecond) // the 429 has arrived: the second operation starts into the wait
-	start := time.Now()
-	_, err := c.GetProject(ctx, "2")
+	_, err := c.GetProject(ctx, "2") // starts into the wait
 	if err != nil || <-first != nil {
 		t.Fatalf("the operations failed: %v", err)
 	}
+	// A request that did not wait would arrive within the second GitLab refuses everything.
 	if early.Load() != 0 || log.count() != 3 {
 		t.Fatalf("GitLab saw %d requests, %d of them during the wait; want 3 and none", log.count(), early.Load())
-	}
-	if waited := time.Since(start); waited < 800*time.Millisecond {
-		t.Fatalf("the second operation went out after %v, before the 429's wait ended", waited)
 	}
 	if n := progress.count("waiting for GitLab's rate limit"); n != 1 {
 		t.Fatalf("%d INFO lines for one wait: %q", n, progress.lines)
@@ -252,12 +248,13 @@ func TestRateLimitWaitPastDeadline(t *testing.T) {
 		reply(w, http.StatusTooManyRequests, "Retry later\n")
 	})
 	c := mustNew(t, fastConfig(srv.URL))
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	start := time.Now()
 	_, err := c.GetProject(ctx, "1")
 	var wait *WaitError
-	if !errors.As(err, &wait) || time.Since(start) > time.Second || log.count() != 1 {
+	// Waiting would take the whole 30 s deadline: half of it tells "at once" apart on a loaded machine.
+	if !errors.As(err, &wait) || time.Since(start) > 15*time.Second || log.count() != 1 {
 		t.Fatalf("got %v after %v and %d requests; want a *WaitError at once", err, time.Since(start), log.count())
 	}
 	if !strings.Contains(err.Error(), "asked to wait 1m0s") || !strings.Contains(err.Error(), "past the deadline") {
@@ -382,7 +379,8 @@ func TestAnswerTimeout(t *testing.T) {
 			start := time.Now()
 			_, err := mustNew(t, cfg).CreateReleaseLink(testContext(t), "1", "v1", CreateReleaseLinkOptions{Name: "a", URL: "https://x/a"})
 			e := asError(t, err)
-			if time.Since(start) > 2*time.Second || log.count() != 2 || !e.MaybeCommitted {
+			// Unanswered, the attempts would wait for the test's 10-second deadline, and fail with it instead.
+			if time.Since(start) > 8*time.Second || log.count() != 2 || !e.MaybeCommitted {
 				t.Fatalf("got %+v after %v and %d requests; want 2 attempts, maybe committed", e, time.Since(start), log.count())
 			}
 			want := fmt.Sprintf("GitLab at %s/api/v4 did not answer within 100ms", srv.URL)

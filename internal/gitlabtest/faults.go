@@ -96,6 +96,14 @@ func (s *Server) SetOutage(until time.Time) {
 	s.outageUntil = until
 }
 
+// SetOutageFromNextRequest starts an outage of length d (see SetOutage) when the next request arrives, so that a
+// test sets how long GitLab is gone, wherever a loaded machine puts the client's first request.
+func (s *Server) SetOutageFromNextRequest(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.outageUntil, s.outageNext = time.Time{}, d
+}
+
 // FaultsInjected returns how many requests have been faulted so far.
 func (s *Server) FaultsInjected() int {
 	s.mu.Lock()

@@ -48,6 +48,7 @@ type Server struct {
 	headerSeen   map[string]int // by canonical header name, never values (headers.go)
 
 	outageUntil time.Time     // requests arriving before it are dropped (SetOutage)
+	outageNext  time.Duration // an outage this long starts with the next request (SetOutageFromNextRequest)
 	connections atomic.Int64  // TCP connections accepted (Connections)
 	closed      chan struct{} // closed by Close, releases FaultHang handlers
 	closeOnce   sync.Once
@@ -172,6 +173,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.recordUserAgentLocked(r.UserAgent())
 	s.recordHeadersLocked(r, params)
 	latency := s.latency
+	if s.outageNext > 0 {
+		s.outageUntil, s.outageNext = time.Now().Add(s.outageNext), 0
+	}
 	down := time.Now().Before(s.outageUntil)
 	var fault Fault
 	var faulted bool

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"net"
 	"regexp"
 	"strings"
 	"testing"
@@ -66,12 +65,7 @@ func TestAccProvider_gitlabDown(t *testing.T) {
 	})
 
 	t.Run("port closed", func(t *testing.T) {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		closed := "http://" + ln.Addr().String()
-		_ = ln.Close()
+		closed := "http://" + gitlabtest.ClosedAddress(t)
 		tf.write("main.tf", requiredProviders+strings.Replace(strings.Replace(links, "early_auth_check = true", "retries = 3", 1),
 			fmt.Sprintf("%q", env.BaseURL), fmt.Sprintf("%q", closed), 1))
 		out, code := tf.run("plan")
@@ -83,7 +77,7 @@ func TestAccProvider_gitlabDown(t *testing.T) {
 		// Default settings: the rounds span 15 to 31 seconds, more than the outage.
 		tf.write("main.tf", requiredProviders+strings.Replace(links, "  early_auth_check = true\n", "", 1))
 		env.emu.ResetRequestCounts()
-		env.emu.SetOutage(time.Now().Add(4 * time.Second))
+		env.emu.SetOutageFromNextRequest(4 * time.Second)
 		if out, code := tf.run("plan", "-detailed-exitcode"); code != 0 {
 			t.Fatalf("plan across a 4 s outage exited %d, want 0 (no changes):\n%s", code, out)
 		}

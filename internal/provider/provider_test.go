@@ -3,7 +3,11 @@ package provider
 import (
 	"context"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync/atomic"
@@ -12,6 +16,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
@@ -36,6 +41,7 @@ type testEnv struct {
 
 	emu    *gitlabtest.Server // nil against a live GitLab
 	client *gitlab.Client
+	owner  *testing.T // the one test that may write to this project and release
 }
 
 const (
@@ -46,10 +52,12 @@ const (
 
 var projectCounter atomic.Int64
 
-// newTestEnv prepares a project with one release, testTag.
+// newTestEnv prepares a project with one release, testTag, for t alone: against the emulator, a GitLab of its own;
+// against a live GitLab, a project of its own. A subtest that runs in parallel calls newTestEnv itself (see
+// parallelTest); sequential subtests may share their parent's, one after the other.
 func newTestEnv(t *testing.T) *testEnv {
 	t.Helper()
-	env := &testEnv{Tag: testTag}
+	env := &testEnv{Tag: testTag, owner: t}
 	if live := os.Getenv("GITLAB_BASE_URL"); live != "" && os.Getenv("GITLAB_TOKEN") != "" {
 		env.BaseURL, env.Token = live, os.Getenv("GITLAB_TOKEN")
 	} else {
@@ -71,6 +79,27 @@ func newTestEnv(t *testing.T) *testEnv {
 		env.emu.ResetRequestCounts() // tests count only what the provider sends
 	}
 	return env
+}
+
+// newParallelTestEnv marks t to run in parallel with other tests, then prepares its environment. It is for tests
+// that drive the CLI themselves; terraform-plugin-testing cases go through parallelTest.
+func newParallelTestEnv(t *testing.T) *testEnv {
+	t.Helper()
+	t.Parallel()
+	return newTestEnv(t)
+}
+
+// parallelTest runs tc in parallel with other tests, on an environment that must be t's own. Parallel subtests on
+// their parent's environment would write to one release at once, and one's "has already been taken" would be
+// another's link; every test that runs in parallel goes through here or newParallelTestEnv, and
+// TestParallelTestsOwnTheirEnvironment keeps it so.
+func (e *testEnv) parallelTest(t *testing.T, tc resource.TestCase) {
+	t.Helper()
+	if t != e.owner {
+		t.Fatalf("%s runs in parallel on the environment of %s, whose project and release its siblings write too: "+
+			"give it its own with newTestEnv(t)", t.Name(), e.owner.Name())
+	}
+	resource.ParallelTest(t, tc)
 }
 
 // newProject creates a private project the test user owns, deleted after the test against a live GitLab.
@@ -177,6 +206,17 @@ func (e *testEnv) checkNoLinks(tags ...string) func(*terraform.State) error {
 	}
 }
 
+// checkNoRequests fails the test if anything reached the emulator since newTestEnv, such as a configuration
+// that should have failed at plan time.
+func (e *testEnv) checkNoRequests(t *testing.T) {
+	t.Helper()
+	if e.emu != nil {
+		if counts := e.emu.RequestCounts(); len(counts) != 0 {
+			t.Errorf("the configuration reached GitLab: %v", counts)
+		}
+	}
+}
+
 // requireEmulator skips tests that need to see or steer GitLab's insides, which a live GitLab does not allow.
 func (e *testEnv) requireEmulator(t *testing.T) {
 	t.Helper()
@@ -189,4 +229,37 @@ func (e *testEnv) requireEmulator(t *testing.T) {
 // every space may be any run of white space.
 func wrapped(pattern string) *regexp.Regexp {
 	return regexp.MustCompile("(?s)" + strings.ReplaceAll(pattern, " ", `\s+`))
+}
+
+// TestParallelTestsOwnTheirEnvironment keeps every parallel test on an environment of its own: t.Parallel and
+// resource.ParallelTest are called only by newParallelTestEnv and parallelTest, which make sure of it.
+func TestParallelTestsOwnTheirEnvironment(t *testing.T) {
+	files, err := filepath.Glob("*_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	for _, name := range files {
+		file, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, decl := range file.Decls {
+			fn, ok := decl.(*ast.FuncDecl)
+			if !ok || fn.Body == nil || fn.Name.Name == "parallelTest" || fn.Name.Name == "newParallelTestEnv" {
+				continue
+			}
+			ast.Inspect(fn.Body, func(n ast.Node) bool {
+				call, ok := n.(*ast.CallExpr)
+				if !ok {
+					return true
+				}
+				if sel, ok := call.Fun.(*ast.SelectorExpr); ok && (sel.Sel.Name == "Parallel" && len(call.Args) == 0 || sel.Sel.Name == "ParallelTest") {
+					t.Errorf("%s: %s calls %s directly: use newParallelTestEnv(t) or env.parallelTest(t, …), which check that the "+
+						"test runs on an environment of its own", fset.Position(call.Pos()), fn.Name.Name, sel.Sel.Name)
+				}
+				return true
+			})
+		}
+	}
 }

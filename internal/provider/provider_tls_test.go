@@ -88,19 +88,7 @@ func (p *testPKI) write(t *testing.T, name, kind string, der []byte) string {
 
 // TestAccProvider_mutualTLS serves the emulator over TLS with a private CA and a required client certificate.
 func TestAccProvider_mutualTLS(t *testing.T) {
-	env := newTestEnv(t)
-	env.requireEmulator(t)
 	pki := newTestPKI(t)
-	server := httptest.NewUnstartedServer(env.emu.Handler())
-	server.TLS = &tls.Config{Certificates: []tls.Certificate{pki.server}, ClientAuth: tls.RequireAndVerifyClientCert,
-		ClientCAs: pki.pool, MinVersion: tls.VersionTLS12}
-	server.StartTLS()
-	t.Cleanup(server.Close)
-
-	block := func(extra string) string {
-		return fmt.Sprintf("provider \"gitlab\" {\n  base_url = %q\n  token = %q\n%s}\n", server.URL, env.Token, extra)
-	}
-	config := env.linkConfig(env.Project, env.Tag, linkBody)
 	withCA := fmt.Sprintf("  cacert_file = %q\n", pki.caFile)
 	withClient := fmt.Sprintf("  client_cert = %q\n  client_key = %q\n", pki.clientCert, pki.clientKey)
 	for _, tc := range []struct{ name, extra, wantErr string }{
@@ -110,11 +98,19 @@ func TestAccProvider_mutualTLS(t *testing.T) {
 		{"unknown CA", withClient, `Unable to Create Release Link.*certificate signed by unknown authority.*Set cacert_file`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			step := resource.TestStep{Config: env.withProvider(block(tc.extra), config)}
+			env := newTestEnv(t)
+			env.requireEmulator(t)
+			server := httptest.NewUnstartedServer(env.emu.Handler())
+			server.TLS = &tls.Config{Certificates: []tls.Certificate{pki.server}, ClientAuth: tls.RequireAndVerifyClientCert,
+				ClientCAs: pki.pool, MinVersion: tls.VersionTLS12}
+			server.StartTLS()
+			t.Cleanup(server.Close)
+			block := fmt.Sprintf("provider \"gitlab\" {\n  base_url = %q\n  token = %q\n%s}\n", server.URL, env.Token, tc.extra)
+			step := resource.TestStep{Config: env.withProvider(block, env.linkConfig(env.Project, env.Tag, linkBody))}
 			if tc.wantErr != "" {
 				step.ExpectError = wrapped(tc.wantErr)
 			}
-			resource.ParallelTest(t, resource.TestCase{
+			env.parallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProviders,
 				CheckDestroy:             env.checkNoLinks(env.Tag),
 				Steps:                    []resource.TestStep{step},

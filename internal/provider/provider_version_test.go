@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -31,21 +32,51 @@ func requireAcc(t *testing.T) {
 	}
 }
 
-// buildProvider builds the provider binary with version injected as a release does, into a directory of its
-// own, and returns that directory for a dev_overrides entry.
+// builtProviders holds the provider binaries built by buildProvider, one per version, in a directory that
+// TestMain removes when the tests are done.
+var builtProviders struct {
+	sync.Mutex
+	dir  string
+	dirs map[string]string
+}
+
+// buildProvider builds the provider binary with version injected as a release does, once per version and test
+// run, and returns the directory holding it, for a dev_overrides entry. Tests only run the binary, so they share it.
 func buildProvider(t *testing.T, version string) string {
 	t.Helper()
+	builtProviders.Lock()
+	defer builtProviders.Unlock()
+	if dir, ok := builtProviders.dirs[version]; ok {
+		return dir
+	}
+	if builtProviders.dir == "" {
+		root, err := os.MkdirTemp("", "terraform-provider-gitlab-test-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		builtProviders.dir, builtProviders.dirs = root, map[string]string{}
+	}
 	goBin, err := exec.LookPath("go")
 	if err != nil {
 		goBin = filepath.Join(os.Getenv("GOROOT"), "bin", "go")
 	}
-	dir := t.TempDir()
+	dir := filepath.Join(builtProviders.dir, version)
 	cmd := exec.Command(goBin, "build", "-trimpath", "-ldflags", "-s -w -X main.version="+version,
 		"-o", filepath.Join(dir, "terraform-provider-gitlab"), modulePath)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("building the provider: %s\n%s", err, out)
 	}
+	builtProviders.dirs[version] = dir
 	return dir
+}
+
+// removeBuiltProviders deletes what buildProvider built.
+func removeBuiltProviders() {
+	builtProviders.Lock()
+	defer builtProviders.Unlock()
+	if builtProviders.dir != "" {
+		_ = os.RemoveAll(builtProviders.dir)
+	}
 }
 
 // terraformCLI runs the terraform binary in a working directory of its own, with a CLI configuration whose

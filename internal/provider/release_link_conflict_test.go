@@ -93,7 +93,7 @@ resource "gitlab_release_link" "test" {
 `, trigger, env.Project, env.Tag)
 	}
 	var linkID int64
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             env.checkNoLinks(env.Tag),
 		Steps: []resource.TestStep{
@@ -122,7 +122,7 @@ func TestAccReleaseLink_secondResourceSameValues(t *testing.T) {
 	one := env.linkConfig(env.Project, env.Tag, linkBody)
 	two := one + strings.Replace(strings.TrimPrefix(one, env.providerBlock()), `"test"`, `"second"`, 1)
 	var linkID int64
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             env.checkNoLinks(env.Tag),
 		Steps: []resource.TestStep{
@@ -156,7 +156,7 @@ func TestAccReleaseLink_identicalLinkNotAdopted(t *testing.T) {
   url  = "https://example.com/app"
   link_type = "package"
   direct_asset_path = "/bin/app"`)
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             env.checkNoLinks(env.Tag),
 		Steps: []resource.TestStep{
@@ -182,7 +182,7 @@ func TestAccReleaseLink_adoptsOwnLostCreate(t *testing.T) {
 	env := newTestEnv(t)
 	env.requireEmulator(t)
 	config := env.linkConfig(env.Project, env.Tag, linkBody)
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             env.checkNoLinks(env.Tag),
 		Steps: []resource.TestStep{{

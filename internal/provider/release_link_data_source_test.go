@@ -40,7 +40,7 @@ func TestAccReleaseLinkDataSource_lookups(t *testing.T) {
 	}
 	byID := fmt.Sprintf("  project = %q\n  tag_name = \"release/v2.0\"\n  link_id = %d", env.Project, link.ID)
 	byName := fmt.Sprintf("  project = %q\n  tag_name = \"release/v2.0\"\n  name = \"app.tar.gz\"", fmt.Sprint(env.ProjectID))
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{Config: env.dataConfig("gitlab_release_link", byID), ConfigStateChecks: want(env.Project)},
@@ -50,25 +50,41 @@ func TestAccReleaseLinkDataSource_lookups(t *testing.T) {
 }
 
 func TestAccReleaseLinkDataSource_errors(t *testing.T) {
-	env := newTestEnv(t)
-	env.createLink(t, env.Tag, gitlab.CreateReleaseLinkOptions{Name: "app.tar.gz", URL: "https://example.com/app.tar.gz"})
-	env.createLink(t, env.Tag, gitlab.CreateReleaseLinkOptions{Name: "Runbook", URL: "https://example.com/runbook"})
-	for _, tc := range []struct{ name, body, want string }{
-		{"neither", fmt.Sprintf("  project = %q\n  tag_name = %q", env.Project, env.Tag), `Exactly one of these attributes must be configured: \[link_id,name\]`},
-		{"both", fmt.Sprintf("  project = %q\n  tag_name = %q\n  link_id = 1\n  name = \"x\"", env.Project, env.Tag), `(?s)Invalid Attribute Combination`},
-		{"unknown project", fmt.Sprintf("  project = \"nobody/nothing\"\n  tag_name = %q\n  name = \"x\"", env.Tag),
-			`(?s)Project "nobody/nothing" was not found`},
-		{"unknown release", fmt.Sprintf("  project = %q\n  tag_name = \"v0.0.1\"\n  name = \"x\"", env.Project),
+	// The body of each case, given the project and tag of its own environment.
+	for _, tc := range []struct {
+		name string
+		body func(project, tag string) string
+		want string
+	}{
+		{"neither", func(p, tag string) string { return fmt.Sprintf("  project = %q\n  tag_name = %q", p, tag) },
+			`Exactly one of these attributes must be configured: \[link_id,name\]`},
+		{"both", func(p, tag string) string {
+			return fmt.Sprintf("  project = %q\n  tag_name = %q\n  link_id = 1\n  name = \"x\"", p, tag)
+		}, `(?s)Invalid Attribute Combination`},
+		{"unknown project", func(_, tag string) string {
+			return fmt.Sprintf("  project = \"nobody/nothing\"\n  tag_name = %q\n  name = \"x\"", tag)
+		}, `(?s)Project "nobody/nothing" was not found`},
+		{"unknown release", func(p, _ string) string {
+			return fmt.Sprintf("  project = %q\n  tag_name = \"v0.0.1\"\n  name = \"x\"", p)
+		},
 			`(?s)Release "v0.0.1" was not found in project`},
-		{"unknown name", fmt.Sprintf("  project = %q\n  tag_name = %q\n  name = \"app.tgz\"", env.Project, env.Tag),
+		{"unknown name", func(p, tag string) string {
+			return fmt.Sprintf("  project = %q\n  tag_name = %q\n  name = \"app.tgz\"", p, tag)
+		},
 			`(?s)has no link named "app.tgz".*"Runbook" \(ID \d+\), "app.tar.gz" \(ID \d+\)`},
-		{"unknown ID", fmt.Sprintf("  project = %q\n  tag_name = %q\n  link_id = 999999", env.Project, env.Tag),
+		{"unknown ID", func(p, tag string) string {
+			return fmt.Sprintf("  project = %q\n  tag_name = %q\n  link_id = 999999", p, tag)
+		},
 			`(?s)has no link with ID 999999`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			resource.ParallelTest(t, resource.TestCase{
+			env := newTestEnv(t)
+			env.createLink(t, env.Tag, gitlab.CreateReleaseLinkOptions{Name: "app.tar.gz", URL: "https://example.com/app.tar.gz"})
+			env.createLink(t, env.Tag, gitlab.CreateReleaseLinkOptions{Name: "Runbook", URL: "https://example.com/runbook"})
+			env.parallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProviders,
-				Steps:                    []resource.TestStep{{Config: env.dataConfig("gitlab_release_link", tc.body), ExpectError: wrapped(tc.want)}},
+				Steps: []resource.TestStep{{Config: env.dataConfig("gitlab_release_link", tc.body(env.Project, env.Tag)),
+					ExpectError: wrapped(tc.want)}},
 			})
 		})
 	}

@@ -16,7 +16,6 @@ import (
 )
 
 func TestAccReleaseLink_planTimeValidation(t *testing.T) {
-	env := newTestEnv(t)
 	for _, tc := range []struct {
 		name, attrs, want string
 	}{
@@ -55,7 +54,8 @@ func TestAccReleaseLink_planTimeValidation(t *testing.T) {
   filepath = "/bin/app"`, `(?s)Invalid Attribute Combination`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			resource.ParallelTest(t, resource.TestCase{
+			env := newTestEnv(t)
+			env.parallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProviders,
 				// An apply, not a plan: without the plan-time check it would reach GitLab, which the count below sees.
 				Steps: []resource.TestStep{{
@@ -63,12 +63,8 @@ func TestAccReleaseLink_planTimeValidation(t *testing.T) {
 					ExpectError: regexp.MustCompile(tc.want),
 				}},
 			})
+			env.checkNoRequests(t)
 		})
-	}
-	if env.emu != nil {
-		if counts := env.emu.RequestCounts(); len(counts) != 0 {
-			t.Errorf("invalid configurations reached GitLab: %v", counts)
-		}
 	}
 }
 
@@ -81,7 +77,7 @@ func TestAccReleaseLink_duplicateName(t *testing.T) {
 		return fmt.Sprintf(`Existing link %d: name %q, URL %s.*terraform import gitlab_release_link.<name> '%s'`,
 			l.ID, l.Name, regexp.QuoteMeta(l.URL), regexp.QuoteMeta(fmt.Sprintf("%s:%s:%d", env.Project, env.Tag, l.ID)))
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{
@@ -163,7 +159,7 @@ func TestAccReleaseLink_projectNotFoundOnRefresh(t *testing.T) {
 	env.emu.AddToken("stranger", "stranger-token", gitlabtest.TokenOptions{})
 	config := env.linkConfig(env.Project, env.Tag, `  name = "app"
   url  = "https://example.com/app"`)
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             env.checkNoLinks(env.Tag),
 		Steps: []resource.TestStep{
@@ -218,7 +214,7 @@ func TestAccReleaseLink_foreign404KeepsState(t *testing.T) {
 	}))
 	t.Cleanup(proxy.Close)
 	config := env.linkConfig(env.Project, env.Tag, linkBody)
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             env.checkNoLinks(env.Tag),
 		Steps: []resource.TestStep{
@@ -240,7 +236,7 @@ func TestAccReleaseLink_identicalResourcesConflict(t *testing.T) {
 	// The twin waits for the first, so which of the two holds the link is known.
 	twin := strings.Replace(strings.TrimPrefix(one, env.providerBlock()), `"test"`, `"twin"`, 1)
 	two := one + strings.Replace(twin, "\n}\n", "\n  depends_on = [gitlab_release_link.test]\n}\n", 1)
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             env.checkNoLinks(env.Tag),
 		Steps: []resource.TestStep{

@@ -46,7 +46,7 @@ func TestAccReleaseLink_underFaults(t *testing.T) {
 		return strings.Replace(env.manyLinksConfig(urlSuffix, map[string]int{env.Tag: n}), "  early_auth_check = true\n", "  retries = 8\n", 1)
 	}
 	urlOf := func(i int) string { return fmt.Sprintf("https://example.com/%s/asset-%d", env.Tag, i) }
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		PreCheck: func() {
 			env.emu.SetRandomFaults(20261125, 0.15, gitlabtest.FaultRateLimit, gitlabtest.FaultBadGateway,
@@ -89,7 +89,7 @@ func TestAccReleaseLink_retriesExhausted(t *testing.T) {
 		return gitlabtest.Fault{Method: "POST", Route: gitlabtest.RouteLinks, Kind: kind}
 	}
 	var orphan int64
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             env.checkNoLinks(env.Tag),
 		Steps: []resource.TestStep{

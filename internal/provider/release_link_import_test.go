@@ -30,7 +30,7 @@ func TestAccReleaseLink_import(t *testing.T) {
 			return format(s.RootModule().Resources[testResource].Primary.Attributes["link_id"]), nil
 		}
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             env.checkNoLinks("release/v1.0"),
 		Steps: []resource.TestStep{
@@ -59,7 +59,7 @@ func TestAccReleaseLink_importLinkMadeOutsideTerraform(t *testing.T) {
 	link := env.createLink(t, env.Tag, gitlab.CreateReleaseLinkOptions{Name: "tool", URL: "https://example.com/tool",
 		LinkType: "image", DirectAssetPath: &path})
 	// The import is planned, not applied, so the link stays outside Terraform's state.
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{
@@ -193,7 +193,7 @@ func TestAccReleaseLink_importEitherPathName(t *testing.T) {
 	})
 	// An import block plans a no-op import, or the step fails.
 	steps = append(steps, links.importSteps(resource.ImportBlockWithID, false)...)
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             env.checkNoLinks(slices.Collect(maps.Values(pathNameTags))...),
 		Steps:                    steps,
@@ -207,7 +207,7 @@ func TestAccReleaseLink_importByIdentityEitherPathName(t *testing.T) {
 	links := env.pathNameLinks(t)
 	steps := append([]resource.TestStep{{Config: links.config, Check: links.idsFromState}},
 		links.importSteps(resource.ImportBlockWithResourceIdentity, false)...)
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             env.checkNoLinks(slices.Collect(maps.Values(pathNameTags))...),

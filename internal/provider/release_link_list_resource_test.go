@@ -98,7 +98,7 @@ func TestAccReleaseLinkList_query(t *testing.T) {
 	tool := env.createLink(t, "v2.0.0", gitlab.CreateReleaseLinkOptions{Name: "tool", URL: "https://example.com/tool", LinkType: "image", DirectAssetPath: &toolPath})
 	projectID := fmt.Sprint(env.ProjectID)
 
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   queryVersion,
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
@@ -168,7 +168,7 @@ func TestAccReleaseLinkList_requests(t *testing.T) {
 	many := listRequestsFixture(t, env)
 	reset := func() { env.emu.ResetRequestCounts() }
 
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   queryVersion,
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
@@ -260,11 +260,10 @@ func TestAccReleaseLinkList_generateConfigAndImport(t *testing.T) {
 func generateConfigAndImport(t *testing.T, typ string, wantImports int, problem func(generated string) string) {
 	t.Helper()
 	requireAcc(t)
-	t.Parallel()
 	if name, major, minor := newTerraformCLI(t, t.TempDir()).terraformVersion(); name != "Terraform" || major == 1 && minor < 14 {
 		t.Skipf("%s v%d.%d has no terraform query: it needs Terraform 1.14 or later", name, major, minor)
 	}
-	env := newTestEnv(t)
+	env := newParallelTestEnv(t)
 	tf := newTerraformCLI(t, buildProvider(t, "1.0.0"))
 	env.addRelease(t, "release/v2.0")
 	appPath, toolPath := "/bin/app", "/bin/tool"
@@ -316,7 +315,7 @@ func TestAccReleaseLinkList_guest(t *testing.T) {
 		t.Fatal(err)
 	}
 	guest := fmt.Sprintf("provider \"gitlab\" {\n  alias    = \"guest\"\n  base_url = %q\n  token    = \"guest-token-0123456789\"\n}\n", env.BaseURL)
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   queryVersion,
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{

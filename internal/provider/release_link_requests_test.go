@@ -95,7 +95,7 @@ func TestAccReleaseLink_requestCounts(t *testing.T) {
 			}
 		}
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{
@@ -162,7 +162,7 @@ func TestAccReleaseLink_listingFallback(t *testing.T) {
 			env.emu.AddFaults(gitlabtest.Fault{Method: "GET", Route: gitlabtest.RouteLinks, Kind: kind})
 		}
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             env.checkNoLinks(env.Tag),
 		Steps: []resource.TestStep{

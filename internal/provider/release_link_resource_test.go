@@ -57,7 +57,7 @@ func TestAccReleaseLink_lifecycle(t *testing.T) {
 			ConfigStateChecks: append(checks, sameLink.AddStateValue(testResource, tfjsonpath.New("link_id"))),
 		}
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             env.checkNoLinks(env.Tag),
 		Steps: []resource.TestStep{
@@ -123,7 +123,7 @@ func TestAccReleaseLink_tagChangeReplaces(t *testing.T) {
 	differentLink := statecheck.CompareValue(compare.ValuesDiffer())
 	attrs := `  name = "app"
   url  = "https://example.com/app"`
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             env.checkNoLinks(env.Tag, "v2.0.0"),
 		Steps: []resource.TestStep{
@@ -170,7 +170,7 @@ func TestAccReleaseLink_projectIDOrPath(t *testing.T) {
 		return n
 	}
 	var writesBefore int
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             env.checkNoLinks(env.Tag),
 		Steps: []resource.TestStep{
@@ -217,7 +217,7 @@ func TestAccReleaseLink_projectIDOrPath(t *testing.T) {
 
 func TestAccReleaseLink_filepathAliasAndDownloadsURL(t *testing.T) {
 	env := newTestEnv(t)
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             env.checkNoLinks(env.Tag),
 		Steps: []resource.TestStep{
@@ -302,7 +302,7 @@ func TestAccReleaseLink_unusualTags(t *testing.T) {
 			statecheck.ExpectKnownValue("gitlab_release_link."+name, tfjsonpath.New("direct_asset_path"), knownvalue.StringExact("/bin/app")))
 		steps = append(steps, resource.TestStep{ResourceName: "gitlab_release_link." + name, ImportState: true, ImportStateVerify: true})
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             env.checkNoLinks(tags["slash"], tags["plus"], tags["unicode"]),
 		Steps:                    steps,
@@ -320,7 +320,7 @@ func TestAccReleaseLink_outOfBandChanges(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             env.checkNoLinks(env.Tag),
 		Steps: []resource.TestStep{
@@ -364,7 +364,7 @@ func TestAccReleaseLink_emptyFilepath(t *testing.T) {
 		}
 		return nil
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             env.checkNoLinks(env.Tag),
 		Steps: []resource.TestStep{

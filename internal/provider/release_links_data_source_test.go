@@ -36,7 +36,7 @@ func TestAccReleaseLinksDataSource_manyPages(t *testing.T) {
 		ids = append(ids, l.ID)
 	}
 	all := fmt.Sprintf("  project = %q\n  tag_name = %q", env.Project, tag)
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{
@@ -70,7 +70,7 @@ func TestAccReleaseLinksDataSource_manyPages(t *testing.T) {
 
 func TestAccReleaseLinksDataSource_emptyAndMissing(t *testing.T) {
 	env := newTestEnv(t)
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{
@@ -110,7 +110,7 @@ data "gitlab_release_links" "test" {
   depends_on = [gitlab_release_link.test]
 }
 `, env.Project, env.Tag)
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             env.checkNoLinks(env.Tag),
 		Steps: []resource.TestStep{{

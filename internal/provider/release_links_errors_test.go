@@ -36,7 +36,6 @@ func TestWritesErrorDetail(t *testing.T) {
 // TestAccReleaseLinks_planTimeValidation applies invalid configurations: each fails at plan time, on the attribute,
 // without a single request to GitLab.
 func TestAccReleaseLinks_planTimeValidation(t *testing.T) {
-	env := newTestEnv(t)
 	for _, tc := range []struct {
 		name  string
 		links map[string]linkSpec
@@ -55,18 +54,15 @@ func TestAccReleaseLinks_planTimeValidation(t *testing.T) {
 			`(?s)Duplicate Release Link Value.*links\["b"\].direct_asset_path.*like links\["a"\].direct_asset_path`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			resource.ParallelTest(t, resource.TestCase{
+			env := newTestEnv(t)
+			env.parallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProviders,
 				Steps: []resource.TestStep{{
 					Config:      env.linksConfig(env.Project, env.Tag, tc.links),
 					ExpectError: wrapped(tc.want),
 				}},
 			})
+			env.checkNoRequests(t)
 		})
-	}
-	if env.emu != nil {
-		if counts := env.emu.RequestCounts(); len(counts) != 0 {
-			t.Errorf("invalid configurations reached GitLab: %v", counts)
-		}
 	}
 }

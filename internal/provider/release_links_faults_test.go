@@ -50,7 +50,7 @@ func TestAccReleaseLinks_underFaults(t *testing.T) {
 	step := func(links map[string]linkSpec) resource.TestStep {
 		return resource.TestStep{Config: config(links), Check: env.holds(t, env.Tag, links)}
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		PreCheck: func() {
 			env.emu.SetRandomFaults(20261201, 0.15, gitlabtest.FaultRateLimit, gitlabtest.FaultBadGateway,
@@ -76,7 +76,7 @@ func TestAccReleaseLinks_ownLostCreate(t *testing.T) {
 	env := newTestEnv(t)
 	env.requireEmulator(t)
 	links := manyLinks(5, "v1")
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             env.checkNoLinks(env.Tag),
 		Steps: []resource.TestStep{{
@@ -106,7 +106,7 @@ func TestAccReleaseLinks_partialUpdate(t *testing.T) {
 		return withProviderSetting(env.linksConfig(env.Project, env.Tag, links), "release_links_parallelism = 1")
 	}
 	config := serial(after)
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             env.checkNoLinks(env.Tag),
 		Steps: []resource.TestStep{
@@ -150,7 +150,7 @@ func TestAccReleaseLinks_createRollback(t *testing.T) {
 	links := manyLinks(5, "v1")
 	// One write at a time, in name order, so that each fault meets the write it is meant for.
 	config := withProviderSetting(env.linksConfig(env.Project, env.Tag, links), "release_links_parallelism = 1")
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             env.checkNoLinks(env.Tag),
 		Steps: []resource.TestStep{
@@ -208,7 +208,7 @@ func TestAccReleaseLinks_convergesAfterFailures(t *testing.T) {
 	}
 	update := manyLinks(n, "v2")
 	update["asset-0"], update["asset-1"] = update["asset-1"], update["asset-0"]
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             env.checkNoLinks(env.Tag),
 		Steps: []resource.TestStep{

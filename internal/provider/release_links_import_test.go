@@ -25,7 +25,7 @@ func TestAccReleaseLinks_import(t *testing.T) {
 	importStep := func(id string) resource.TestStep {
 		return resource.TestStep{ResourceName: testLinks, ImportState: true, ImportStateVerify: true, ImportStateId: id}
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             env.checkNoLinks("release/v1.0"),
 		Steps: []resource.TestStep{
@@ -53,7 +53,7 @@ func TestAccReleaseLinks_import(t *testing.T) {
 func TestAccReleaseLinks_importByIdentity(t *testing.T) {
 	env := newTestEnv(t)
 	config := env.linksConfig(env.Project, env.Tag, importedLinks)
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
 		CheckDestroy:             env.checkNoLinks(env.Tag),
@@ -75,7 +75,7 @@ func TestAccReleaseLinks_refusesReleaseWithLinks(t *testing.T) {
 		env.emu.ResetRequestCounts()
 	}
 	config := env.linksConfig(env.Project, env.Tag, importedLinks)
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             env.checkNoLinks(env.Tag),
 		Steps: []resource.TestStep{

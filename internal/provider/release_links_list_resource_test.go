@@ -35,7 +35,7 @@ func TestAccReleaseLinksList_query(t *testing.T) {
 		})
 	}
 
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   queryVersion,
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
@@ -110,7 +110,7 @@ func TestAccReleaseLinksList_requests(t *testing.T) {
 		return listBlockOf("gitlab_release_links", name, project, tag, extra)
 	}
 
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   queryVersion,
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{

@@ -124,7 +124,7 @@ func TestAccReleaseLinks_lifecycle(t *testing.T) {
 	}
 	sameBinary := statecheck.CompareValue(compare.ValuesSame())
 	sameTarball := statecheck.CompareValue(compare.ValuesSame())
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             env.checkNoLinks(env.Tag),
 		Steps: []resource.TestStep{
@@ -209,7 +209,7 @@ func TestAccReleaseLinks_drift(t *testing.T) {
 		}
 	}
 	path := "/bin/stray"
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             env.checkNoLinks(env.Tag),
 		Steps: []resource.TestStep{
@@ -249,7 +249,7 @@ func TestAccReleaseLinks_tagChangeReplaces(t *testing.T) {
 	env.addRelease(t, "v2.0.0")
 	links := map[string]linkSpec{"app": {url: "https://example.com/app", path: "/bin/app"}}
 	differentLink := statecheck.CompareValue(compare.ValuesDiffer())
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             env.checkNoLinks(env.Tag, "v2.0.0"),
 		Steps: []resource.TestStep{
@@ -283,7 +283,7 @@ func TestAccReleaseLinks_projectIDOrPath(t *testing.T) {
 	env.addReleaseIn(t, otherProject, env.Tag)
 	links := map[string]linkSpec{"app": {url: "https://example.com/app"}}
 	sameLink := statecheck.CompareValue(compare.ValuesSame())
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             env.checkNoLinks(env.Tag),
 		Steps: []resource.TestStep{
@@ -332,7 +332,7 @@ func TestAccReleaseLinks_releaseDeleted(t *testing.T) {
 	env := newTestEnv(t)
 	links := map[string]linkSpec{"app": {url: "https://example.com/app"}}
 	config := env.linksConfig(env.Project, env.Tag, links)
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             env.checkNoLinks(env.Tag),
 		Steps: []resource.TestStep{

@@ -73,7 +73,7 @@ func TestAccReleaseLinks_swaps(t *testing.T) {
 	createStep := step(start, 0)
 	createStep.ConfigPlanChecks = resource.ConfigPlanChecks{}
 	createStep.Check = env.holds(t, env.Tag, start)
-	resource.ParallelTest(t, resource.TestCase{
+	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             env.checkNoLinks(env.Tag),
 		Steps: []resource.TestStep{

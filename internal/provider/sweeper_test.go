@@ -19,7 +19,15 @@ import (
 // acceptance runs left on a live GitLab: go test ./internal/provider -sweep=all. GitLab has no regions, so the
 // value of -sweep only names the run.
 func TestMain(m *testing.M) {
-	resource.TestMain(m)
+	resource.TestMain(runThenClean{m})
+}
+
+// runThenClean runs the tests, then removes the provider binaries they built.
+type runThenClean struct{ m *testing.M }
+
+func (r runThenClean) Run() int {
+	defer removeBuiltProviders()
+	return r.m.Run()
 }
 
 // testProjectPath is the path of a project newTestEnv creates on a live GitLab: tf-acc-<unix nanoseconds>-<n>.
