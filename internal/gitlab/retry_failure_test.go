@@ -213,3 +213,51 @@ func TestWriteOnTheWireFinishes(t *testing.T) {
 		t.Fatalf("got %v after %d requests; want context.Canceled and no second attempt", err, log2.count())
 	}
 }
+
+// TestCancelledNeverSent: a request whose context is already done when its attempt would start is not sent, write
+// or read: Ctrl-C lets the writes on the wire finish and starts none.
+func TestCancelledNeverSent(t *testing.T) {
+	srv, log := serve(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+		reply(w, http.StatusCreated, `{"id":7,"name":"a","url":"https://x/a","direct_asset_url":"https://x/a","link_type":"other"}`)
+	})
+	c := mustNew(t, fastConfig(srv.URL))
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	// A cancellation that only raced the request would lose some of these races.
+	for range 50 {
+		for _, method := range []string{http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodGet} {
+			if err := callByMethod(cancelled, c, method); !errors.Is(err, context.Canceled) {
+				t.Fatalf("%s got %v, want context.Canceled", method, err)
+			}
+		}
+	}
+	if n := log.count(); n != 0 {
+		t.Fatalf("GitLab saw %d requests from cancelled callers, want none", n)
+	}
+}
+
+// TestCancelLeavesOutageWait: a request waiting for the next round against a failing GitLab leaves the wait at
+// once when its caller is cancelled, without an attempt.
+func TestCancelLeavesOutageWait(t *testing.T) {
+	srv, log := serve(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
+		reply(w, http.StatusBadGateway, "<html>bad gateway</html>")
+	})
+	cfg := fastConfig(srv.URL)
+	cfg.RetryWaitMin, cfg.RetryWaitMax = time.Minute, time.Minute // the next round is a minute away
+	c := mustNew(t, cfg)
+	if _, err := c.GetProject(testContext(t), "1"); err == nil { // the first round fails; the wait begins
+		t.Fatal("a request against a failing GitLab succeeded")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- callByMethod(ctx, c, http.MethodPost) }()
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) || log.count() != 1 {
+			t.Fatalf("got %v after %d requests; want context.Canceled and no attempt of the write", err, log.count())
+		}
+	case <-time.After(30 * time.Second): // half the wait
+		t.Fatal("the cancelled write stayed in the outage wait")
+	}
+}

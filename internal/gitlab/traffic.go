@@ -83,10 +83,16 @@ func newController(cfg Config, baseURL string, retries int, waitMin, waitMax tim
 }
 
 // acquire waits until an attempt may go out and reports whether it is the probe of a failing or throttled
-// state. It fails at once when the circuit is open, and without waiting when the wait would outlast ctx.
+// state. It fails at once when ctx is done or the circuit is open, and without waiting when the wait would
+// outlast ctx.
 func (c *controller) acquire(ctx context.Context) (bool, error) {
 	c.mu.Lock()
 	for {
+		if err := ctx.Err(); err != nil {
+			// Cancelled (Ctrl-C) or out of time before the attempt went out: it is not sent at all.
+			c.mu.Unlock()
+			return false, err
+		}
 		if c.open != nil {
 			c.mu.Unlock()
 			return false, c.open

@@ -2,12 +2,15 @@ package provider
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -40,7 +43,7 @@ func TestAccReleaseLink_interruptedApply(t *testing.T) {
 			env := newTestEnv(t)
 			env.requireEmulator(t)
 			const n = 20
-			proxy := newHoldingProxy(t, env.BaseURL)
+			proxy := newHoldingProxy(t, env.BaseURL, http.MethodPost)
 			tf := newTerraformCLI(t, providerDir)
 			tf.write("main.tf", strings.Replace(env.manyLinksConfig("", map[string]int{env.Tag: n}), env.BaseURL, proxy.URL, 1))
 			tf.write("versions.tf", "terraform {\n  required_providers {\n    gitlab = { source = \"gitlab-release-links/gitlab\" }\n  }\n}\n")
@@ -48,30 +51,17 @@ func TestAccReleaseLink_interruptedApply(t *testing.T) {
 			// Terraform runs 10 creates at once; GitLab's answers are held until they are released (or Terraform
 			// hangs up), so no create finishes and no other starts before the stop.
 			const parallelism = 10
-			cmd := exec.Command(tf.bin, "apply", "-auto-approve", "-no-color", fmt.Sprintf("-parallelism=%d", parallelism))
-			cmd.Dir, cmd.Env = tf.dir, tf.env
-			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // the signal reaches the provider too
-			var out strings.Builder
-			cmd.Stdout, cmd.Stderr = &out, &out
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			for deadline := time.Now().Add(30 * time.Second); len(env.emu.Links(env.Project, env.Tag)) < parallelism; {
-				if time.Now().After(deadline) {
-					t.Fatalf("GitLab did not get %d creates within 30s:\n%s", parallelism, out.String())
-				}
-				time.Sleep(5 * time.Millisecond)
-			}
-			if err := syscall.Kill(-cmd.Process.Pid, sig); err != nil {
-				t.Fatal(err)
-			}
+			run := tf.start("apply", "-auto-approve", fmt.Sprintf("-parallelism=%d", parallelism))
+			run.waitFor("GitLab to get 10 creates", func() bool { return len(env.emu.Links(env.Project, env.Tag)) >= parallelism })
+			run.signal(sig)
 			if sig == syscall.SIGINT {
 				// GitLab's answers arrive while Terraform is shutting down gracefully.
 				time.Sleep(500 * time.Millisecond)
 			}
 			proxy.releaseAll()
-			if err := cmd.Wait(); err == nil {
-				t.Fatalf("the stopped apply exited 0:\n%s", out.String())
+			out, code := run.wait()
+			if code == 0 {
+				t.Fatalf("the stopped apply exited 0:\n%s", out)
 			}
 			proxy.inFlight.Wait()
 			made := env.emu.Links(env.Project, env.Tag)
@@ -80,7 +70,7 @@ func TestAccReleaseLink_interruptedApply(t *testing.T) {
 			if sig == syscall.SIGINT {
 				// Every create that reached GitLab was recorded: nothing is orphaned, the next apply makes the rest.
 				if !slices.Equal(inState, linkIDs(made)) {
-					t.Fatalf("after Ctrl-C the state holds links %v, want exactly those GitLab made, %v:\n%s", inState, linkIDs(made), out.String())
+					t.Fatalf("after Ctrl-C the state holds links %v, want exactly those GitLab made, %v:\n%s", inState, linkIDs(made), out)
 				}
 				if outAgain, code := tf.run("apply", "-auto-approve", "-lock=false"); code != 0 {
 					t.Fatalf("the apply after Ctrl-C failed (%d):\n%s", code, outAgain)
@@ -127,29 +117,35 @@ func TestAccReleaseLink_interruptedApply(t *testing.T) {
 	}
 }
 
-// holdingProxy passes requests on to GitLab and holds GitLab's answer to each POST until releaseAll (or until the
-// client hangs up), so that an apply stopped meanwhile has creates that GitLab carried out and not yet answered.
+// holdingProxy passes requests on to GitLab and holds GitLab's answer to each request of the given methods until
+// it is released (or the client hangs up), so that an apply stopped meanwhile has writes that GitLab carried out
+// and not yet answered.
 type holdingProxy struct {
 	URL      string
-	release  chan struct{}
+	tokens   chan struct{} // each lets one held answer through
+	release  chan struct{} // closed: every answer goes through
 	once     sync.Once
 	inFlight sync.WaitGroup
 }
 
+// releaseOne passes one held answer back, now or when the next one is held.
+func (p *holdingProxy) releaseOne() { p.tokens <- struct{}{} }
+
 // releaseAll passes every held answer back, and lets later ones through at once.
 func (p *holdingProxy) releaseAll() { p.once.Do(func() { close(p.release) }) }
 
-func newHoldingProxy(t *testing.T, target string) *holdingProxy {
+func newHoldingProxy(t *testing.T, target string, methods ...string) *holdingProxy {
 	t.Helper()
 	u, err := url.Parse(target)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &holdingProxy{release: make(chan struct{})}
+	p := &holdingProxy{tokens: make(chan struct{}, 1000), release: make(chan struct{})}
 	forward := httputil.NewSingleHostReverseProxy(u)
 	forward.ModifyResponse = func(resp *http.Response) error {
-		if resp.Request.Method == http.MethodPost {
+		if slices.Contains(methods, resp.Request.Method) {
 			select {
+			case <-p.tokens:
 			case <-p.release:
 			case <-resp.Request.Context().Done():
 			}
@@ -164,6 +160,94 @@ func newHoldingProxy(t *testing.T, target string) *holdingProxy {
 	t.Cleanup(server.Close)
 	p.URL = server.URL
 	return p
+}
+
+// runningCLI is a terraform command started in the background, in a process group of its own so that a signal
+// reaches the provider too, as Ctrl-C in a terminal or a cancelled CI job does.
+type runningCLI struct {
+	t   *testing.T
+	cmd *exec.Cmd
+	out *lockedBuffer
+}
+
+// lockedBuffer is the output of a running command, safe to read while it is written.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// start runs terraform with args in the background.
+func (c *terraformCLI) start(args ...string) *runningCLI {
+	c.t.Helper()
+	cmd := exec.Command(c.bin, append(args, "-no-color")...)
+	cmd.Dir, cmd.Env = c.dir, c.env
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	out := &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		c.t.Fatal(err)
+	}
+	r := &runningCLI{t: c.t, cmd: cmd, out: out}
+	c.t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			_ = cmd.Wait()
+		}
+	})
+	return r
+}
+
+// waitFor waits until cond holds, for at most a minute: on a loaded machine Terraform may take a while to start.
+func (r *runningCLI) waitFor(what string, cond func() bool) {
+	r.t.Helper()
+	for deadline := time.Now().Add(time.Minute); !cond(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			r.t.Fatalf("waited a minute for %s:\n%s", what, r.out.String())
+		}
+	}
+}
+
+// watchStopProvider logs what the provider's protocol server does (TRACE) to a file, and returns a check of
+// whether it has cancelled the operations in flight, which it does when Terraform stops it on Ctrl-C.
+func (c *terraformCLI) watchStopProvider() func() bool {
+	c.t.Helper()
+	log := filepath.Join(c.t.TempDir(), "provider.log")
+	c.env = append(c.env, "TF_LOG_PROVIDER=TRACE", "TF_LOG_PATH="+log)
+	return func() bool {
+		data, _ := os.ReadFile(log)
+		return strings.Contains(string(data), "Closed all our contexts")
+	}
+}
+
+// signal sends sig to terraform and the provider it started.
+func (r *runningCLI) signal(sig syscall.Signal) {
+	r.t.Helper()
+	if err := syscall.Kill(-r.cmd.Process.Pid, sig); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+// wait waits for terraform to exit and returns its output and exit code.
+func (r *runningCLI) wait() (string, int) {
+	r.t.Helper()
+	err := r.cmd.Wait()
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		r.t.Fatal(err)
+	}
+	return r.out.String(), r.cmd.ProcessState.ExitCode()
 }
 
 // linkIDs returns the links' IDs in ascending order.

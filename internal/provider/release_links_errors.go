@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sort"
@@ -94,6 +95,11 @@ func failedWrites(writes []linkWrite, results []writeResult) writeFailures {
 		switch {
 		case r.skipped:
 			lines = append(lines, fmt.Sprintf("  - %s: not sent, since it had to wait for the %s", writes[i].describe(), writes[r.waited].describe()))
+		case r.stopped || notSent(r.err):
+			lines = append(lines, fmt.Sprintf("  - %s: not sent, %s", writes[i].describe(), stopReason(r.err)))
+			if first == nil {
+				first = r.err
+			}
 		case errors.As(r.err, &down):
 			lines = append(lines, fmt.Sprintf("  - %s: not made, GitLab is unreachable or failing (see below)", writes[i].describe()))
 			if !errors.As(first, &down) {
@@ -111,6 +117,22 @@ func failedWrites(writes []linkWrite, results []writeResult) writeFailures {
 		lines = append(lines[:maxListedWrites], fmt.Sprintf("  - and %d more", len(lines)-maxListedWrites))
 	}
 	return writeFailures{list: strings.Join(lines, "\n"), first: first, count: failed}
+}
+
+// notSent reports whether err ended a write before any attempt of it reached GitLab: the operation was
+// interrupted or ran out of time first.
+func notSent(err error) bool {
+	var gerr *gitlab.Error
+	return (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) &&
+		(!errors.As(err, &gerr) || gerr.Attempts == 0)
+}
+
+// stopReason says why a write was not sent.
+func stopReason(err error) string {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "since the operation's time ran out first"
+	}
+	return "since the apply was interrupted first"
 }
 
 // describe names a write for an error message.

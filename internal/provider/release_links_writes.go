@@ -25,11 +25,16 @@ type writeResult struct {
 	// skipped is true for a write that was not sent because a write it waited on did not succeed.
 	skipped bool
 	waited  int // the write it waited on, when skipped
+	// stopped is true for a write that was not sent because the operation was interrupted or ran out of time
+	// first; err says which.
+	stopped bool
 }
 
 // runWrites sends the writes, at most parallel at a time, each once the writes it waits on have succeeded. A
 // write whose wait failed is skipped, and so is everything waiting on it. Of the writes that are ready, deletes
-// start first, then parking updates, updates and creates, in the order given.
+// start first, then parking updates, updates and creates, in the order given. Once ctx is done (Ctrl-C, or the
+// operation's deadline), no further write starts: those on the wire finish (see the client's transport), and the
+// results say exactly which reached GitLab.
 func (p *providerData) runWrites(ctx context.Context, project, tag string, writes []linkWrite, parallel int, diags *diag.Diagnostics) []writeResult {
 	results := make([]writeResult, len(writes))
 	if len(writes) == 0 {
@@ -48,12 +53,13 @@ func (p *providerData) runWrites(ctx context.Context, project, tag string, write
 			heap.Push(ready, i)
 		}
 	}
+	started := make([]bool, len(writes))
 	var mu sync.Mutex
 	wake := sync.NewCond(&mu)
 	remaining, inFlight := len(writes), 0
 	var skip func(i, cause int)
 	skip = func(i, cause int) {
-		if results[i].skipped {
+		if results[i].skipped || results[i].stopped {
 			return
 		}
 		results[i] = writeResult{skipped: true, waited: cause}
@@ -69,6 +75,19 @@ func (p *providerData) runWrites(ctx context.Context, project, tag string, write
 			for ready.Len() == 0 && remaining > 0 && inFlight > 0 {
 				wake.Wait()
 			}
+			if ctx.Err() != nil {
+				// Interrupted or out of time: nothing more starts. The writes in flight are recorded by the workers
+				// sending them.
+				for i := range results {
+					if !started[i] && !results[i].skipped && !results[i].stopped {
+						results[i] = writeResult{stopped: true, err: ctx.Err()}
+						remaining--
+					}
+				}
+				ready.items = nil
+				wake.Broadcast()
+				return
+			}
 			if ready.Len() == 0 {
 				// Done, or writes that wait on each other, which orderWrites never returns: fail them, not hang.
 				for i := range results {
@@ -81,6 +100,7 @@ func (p *providerData) runWrites(ctx context.Context, project, tag string, write
 				return
 			}
 			i, _ := heap.Pop(ready).(int) // the queue holds ints only
+			started[i] = true
 			inFlight++
 			mu.Unlock()
 			var warnings diag.Diagnostics
@@ -94,7 +114,7 @@ func (p *providerData) runWrites(ctx context.Context, project, tag string, write
 				switch {
 				case err != nil:
 					skip(d, i)
-				case !results[d].skipped:
+				case !results[d].skipped && !results[d].stopped:
 					if waiting[d]--; waiting[d] == 0 {
 						heap.Push(ready, d)
 					}
