@@ -75,7 +75,7 @@ func newHTTPClient(cfg Config, baseURL string, headers map[string]string, traffi
 	}
 	return &http.Client{
 		Transport:     &attemptTransport{base: pooled, traffic: traffic, answer: answer, baseURL: baseURL},
-		CheckRedirect: func(req *http.Request, via []*http.Request) error { return checkRedirect(req, via, private) },
+		CheckRedirect: func(req *http.Request, via []*http.Request) error { return checkRedirect(baseURL, req, via, private) },
 	}, nil
 }
 
@@ -168,7 +168,14 @@ func unwrapPathError(err error) error {
 // private header (the auth headers and the configured extra headers, which
 // often carry a proxy's secret) once any hop leaves the original origin, so
 // that they are never handed to another host, another port or plain HTTP.
-func checkRedirect(req *http.Request, via []*http.Request, private []string) error {
+//
+// A write follows a redirect only when it stays what it is: a 307 or 308
+// within the origin (or its upgrade to https), which keeps the method, the
+// body and the token. A 301, 302 or 303 would turn it into a GET (net/http
+// does so, as browsers do), whose 200 says nothing about the write; that is
+// how GitLab behind redirect_http_to_https answers an http:// base URL
+// (GITLAB.md §3f). Such a redirect fails the write with a *RedirectError.
+func checkRedirect(baseURL string, req *http.Request, via []*http.Request, private []string) error {
 	if len(via) > maxRedirects {
 		return errTooManyRedirects
 	}
@@ -176,6 +183,14 @@ func checkRedirect(req *http.Request, via []*http.Request, private []string) err
 	trusted := sameOrigin(origin, req.URL)
 	for _, hop := range via[1:] {
 		trusted = trusted && sameOrigin(origin, hop.URL)
+	}
+	if first := via[0].Method; first != http.MethodGet && first != http.MethodHead && (req.Method != first || !trusted) {
+		status := 0
+		if req.Response != nil {
+			status = req.Response.StatusCode
+		}
+		return &RedirectError{BaseURL: baseURL, Method: first, Status: status, From: via[len(via)-1].URL, To: req.URL,
+			ChangesMethod: req.Method != first, APIPath: strings.TrimPrefix(origin.EscapedPath(), apiPathOf(baseURL))}
 	}
 	if !trusted {
 		for _, h := range private {
@@ -203,6 +218,42 @@ func sameOrigin(from, to *url.URL) bool {
 	}
 }
 
+// RedirectError reports a redirect that a write does not follow: one that would turn it into a GET (301, 302,
+// 303), or a 307 or 308 to another origin, where the token does not go. Nothing reached GitLab's API, so
+// nothing was changed.
+type RedirectError struct {
+	// BaseURL is the configured API root.
+	BaseURL string
+	// Method is the write's method, Status the redirect's status.
+	Method string
+	Status int
+	// From is the URL that answered with the redirect, To where it pointed.
+	From, To *url.URL
+	// ChangesMethod is true when following would have sent a GET instead of the write.
+	ChangesMethod bool
+	// APIPath is the request's path after the API root, from which the root the redirect points to is found.
+	APIPath string
+}
+
+func (e *RedirectError) Error() string {
+	why := fmt.Sprintf("which would turn the %s into a GET that changes nothing", e.Method)
+	if !e.ChangesMethod {
+		why = "another host, port or scheme, where the token is not sent"
+	}
+	return fmt.Sprintf("GitLab at %s redirects %s requests to %s (%d %s), %s: set base_url to %s",
+		e.BaseURL, e.Method, e.To.Redacted(), e.Status, http.StatusText(e.Status), why, e.SuggestedBaseURL())
+}
+
+// SuggestedBaseURL is the GitLab address the redirect points to: its target without the request's own path, or
+// its origin when the paths do not line up.
+func (e *RedirectError) SuggestedBaseURL() string {
+	root := e.To.Scheme + "://" + e.To.Host
+	if p := e.To.EscapedPath(); e.APIPath != "" && strings.HasSuffix(p, e.APIPath) {
+		root += strings.TrimSuffix(strings.TrimSuffix(p, e.APIPath), "/api/v4")
+	}
+	return root
+}
+
 func effectivePort(u *url.URL) string {
 	if p := u.Port(); p != "" {
 		return p
@@ -227,7 +278,7 @@ func retryableTransportError(err error) bool {
 		opErr            *net.OpError
 	)
 	switch {
-	case errors.Is(err, errTooManyRedirects), errors.Is(err, errTooLarge),
+	case errors.Is(err, errTooManyRedirects), errors.Is(err, errTooLarge), errors.As(err, new(*RedirectError)),
 		errors.As(err, &unknownAuthority),
 		errors.As(err, &hostname),
 		errors.As(err, &invalid),

@@ -8,6 +8,8 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"errors"
+	"fmt"
 	"io"
 	"log"
 	"math/big"
@@ -15,6 +17,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -111,7 +114,7 @@ func TestCheckRedirect(t *testing.T) {
 				via = append(via, req(v))
 			}
 			r := req(tc.to)
-			if err := checkRedirect(r, via, append([]string{"X-Proxy-Secret"}, authHeaders...)); err != nil {
+			if err := checkRedirect("https://gitlab.com/api/v4", r, via, append([]string{"X-Proxy-Secret"}, authHeaders...)); err != nil {
 				t.Fatal(err)
 			}
 			for _, h := range append([]string{"X-Proxy-Secret"}, authHeaders...) {
@@ -123,6 +126,52 @@ func TestCheckRedirect(t *testing.T) {
 				t.Error("a header that is not private was removed")
 			}
 		})
+	}
+}
+
+// TestRedirectedWrite: a write follows only a redirect that keeps it a write with its token (307 or 308 within
+// the origin); a 301, 302 or 303, which net/http would turn into a GET, and a redirect to another origin fail it
+// with the URLs and the base URL to use, and nothing arrives at the target. Reads follow every redirect.
+func TestRedirectedWrite(t *testing.T) {
+	target, arrived := serve(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		reply(w, http.StatusOK, `{"id":7,"name":"a","url":"https://x/a","direct_asset_url":"https://x/a","link_type":"other"}`)
+	})
+	for _, status := range []int{http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect} {
+		t.Run(strconv.Itoa(status), func(t *testing.T) {
+			front, _ := serve(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+				http.Redirect(w, r, target.URL+r.URL.RequestURI(), status)
+			})
+			c := mustNew(t, fastConfig(front.URL))
+			before := arrived.count()
+			for _, method := range []string{http.MethodPost, http.MethodPut, http.MethodDelete} {
+				err := callByMethod(testContext(t), c, method)
+				var redirect *RedirectError
+				want := fmt.Sprintf("GitLab at %s/api/v4 redirects %s requests to %s/api/v4/projects/", front.URL, method, target.URL)
+				if !errors.As(err, &redirect) || !strings.Contains(err.Error(), want) ||
+					!strings.HasSuffix(err.Error(), "set base_url to "+target.URL) || asError(t, err).Attempts != 1 {
+					t.Fatalf("%s got %v, want a *RedirectError containing %q and ending in the base URL to use", method, err, want)
+				}
+			}
+			if n := arrived.count() - before; n != 0 {
+				t.Fatalf("%d redirected writes arrived at the target", n)
+			}
+			if err := callByMethod(testContext(t), c, http.MethodGet); err != nil {
+				t.Fatalf("a read did not follow the redirect: %v", err)
+			}
+		})
+	}
+	// Within the origin, a 307 or 308 keeps the write as it is: it is followed, body and all.
+	same, seen := serve(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		if strings.HasPrefix(r.URL.Path, "/old/") {
+			http.Redirect(w, r, strings.TrimPrefix(r.URL.RequestURI(), "/old"), http.StatusPermanentRedirect)
+			return
+		}
+		reply(w, http.StatusCreated, `{"id":8,"name":"a","url":"https://x/a","direct_asset_url":"https://x/a","link_type":"other"}`)
+	})
+	link, err := mustNew(t, fastConfig(same.URL+"/old")).CreateReleaseLink(testContext(t), "1", "v1", CreateReleaseLinkOptions{Name: "a", URL: "https://x/a"})
+	if reqs := seen.all(); err != nil || link.ID != 8 || len(reqs) != 2 || reqs[1].Method != http.MethodPost ||
+		!strings.HasPrefix(reqs[1].Body, `{"name":"a"`) || reqs[1].Header.Get("PRIVATE-TOKEN") != testToken {
+		t.Fatalf("got %+v, %v, and GitLab saw %+v; want the POST followed with its body and token", link, err, reqs)
 	}
 }
 

@@ -76,6 +76,9 @@ func advice(project, tag string, err error) string {
 	case gitlab.HasStatus(err, 429):
 		return "GitLab kept rate-limiting the requests until the operation's deadline. Run Terraform with a lower " +
 			"-parallelism, set max_requests_per_minute when several runs share the token, or try again later."
+	case errors.As(err, new(*gitlab.RedirectError)):
+		return "Nothing was changed: the write was not sent on to where GitLab redirects it. Set the provider's " +
+			"base_url (or GITLAB_BASE_URL) to the address above, which GitLab serves its API at."
 	case errors.Is(err, context.DeadlineExceeded):
 		return "The operation ran out of time. Raise the limit in the resource's timeouts block (the default is 10 " +
 			"minutes per operation), or check why GitLab answers slowly; running Terraform again is safe."
