@@ -5,8 +5,10 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -95,6 +97,11 @@ func elementFromAPI(link *gitlab.ReleaseLink, tag, path string) linkElement {
 // "known after apply" only for what GitLab has yet to decide. A name kept keeps its link. A new name takes the
 // link of a name that goes away when the URL is the same, or else the direct asset path: Update then renames that
 // link with one PUT instead of deleting it and creating another.
+//
+// Terraform plans again at apply, with the values that were unknown now known, and refuses a final plan that
+// contradicts a known value of the first. So a plan promises a link_id only where the match cannot change: a
+// new name whose URL, path or whole entry is still unknown may match any link that goes away, and since names
+// are matched in order, it may also take the link of every new name after it.
 func planComputed(plan, state map[string]linkElement) {
 	byURL, byPath := map[string]string{}, map[string]string{}
 	for name, s := range state {
@@ -112,18 +119,23 @@ func planComputed(plan, state map[string]linkElement) {
 	}
 	sort.Strings(names) // the same plan for the same configuration, whatever the map order
 	taken := map[string]bool{}
+	undecided := false // a new name before this one may take any link that goes away
 	for _, name := range names {
 		e := plan[name]
+		_, kept := state[name]
+		if !kept && (e.unknown || e.url.IsUnknown() || e.path.IsUnknown()) {
+			undecided = true
+		}
 		if e.unknown {
 			continue
 		}
-		from, found := name, false
-		if _, ok := state[name]; ok {
-			found = true
-		} else if old, ok := byURL[e.url.ValueString()]; ok && !e.url.IsUnknown() && !taken[old] {
-			from, found = old, true
-		} else if old, ok := byPath[e.path.ValueString()]; ok && !e.path.IsNull() && !e.path.IsUnknown() && !taken[old] {
-			from, found = old, true
+		from, found := name, kept
+		if !kept && !undecided {
+			if old, ok := byURL[e.url.ValueString()]; ok && !taken[old] {
+				from, found = old, true
+			} else if old, ok := byPath[e.path.ValueString()]; ok && !e.path.IsNull() && !taken[old] {
+				from, found = old, true
+			}
 		}
 		taken[from] = found
 		e.linkID, e.directAssetURL = types.Int64Unknown(), types.StringUnknown()
@@ -198,36 +210,43 @@ func changesFor(planned, held map[string]linkElement) linkChanges {
 }
 
 // releaseLinksObject is one element of links.
+//
+// url is required in every element, but declared optional and checked by the element's validator: the framework
+// (v1.19) reads the attributes of an element that is unknown as a whole (links = { x = module.m.link }) as null,
+// and would refuse such a configuration for a missing required url (terraform-plugin-framework#186).
 func releaseLinksObject() schema.NestedAttributeObject {
-	return schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-		"url": schema.StringAttribute{
-			MarkdownDescription: "The URL the link points to: `http`, `https` or `ftp`.",
-			Required:            true,
-			Validators:          []validator.String{linkURL},
+	return schema.NestedAttributeObject{
+		Attributes: map[string]schema.Attribute{
+			"url": schema.StringAttribute{
+				MarkdownDescription: "Required. The URL the link points to: `http`, `https` or `ftp`.",
+				Optional:            true,
+				Validators:          []validator.String{linkURL},
+			},
+			"link_type": schema.StringAttribute{
+				MarkdownDescription: "The kind of asset: `other` (the default), `runbook`, `image` or `package`.",
+				Optional:            true,
+				Computed:            true,
+				Default:             stringdefault.StaticString("other"),
+				Validators:          []validator.String{stringvalidator.OneOf(linkTypes...)},
+			},
+			"direct_asset_path": schema.StringAttribute{
+				MarkdownDescription: "The permanent download path, served at `/<project>/-/releases/<tag_name>/downloads<path>`, " +
+					"e.g. `/bin/app-linux-amd64`. Remove it to clear the path.",
+				Optional:   true,
+				Validators: assetPathValidators,
+			},
+			"link_id": schema.Int64Attribute{
+				MarkdownDescription: "GitLab's ID of the link. A renamed link keeps it when its `url` (or else its " +
+					"`direct_asset_path`) stays the same.",
+				Computed: true,
+			},
+			"direct_asset_url": schema.StringAttribute{
+				MarkdownDescription: "The link's permanent download URL when `direct_asset_path` is set, otherwise its `url`.",
+				Computed:            true,
+			},
 		},
-		"link_type": schema.StringAttribute{
-			MarkdownDescription: "The kind of asset: `other` (the default), `runbook`, `image` or `package`.",
-			Optional:            true,
-			Computed:            true,
-			Default:             stringdefault.StaticString("other"),
-			Validators:          []validator.String{stringvalidator.OneOf(linkTypes...)},
-		},
-		"direct_asset_path": schema.StringAttribute{
-			MarkdownDescription: "The permanent download path, served at `/<project>/-/releases/<tag_name>/downloads<path>`, " +
-				"e.g. `/bin/app-linux-amd64`. Remove it to clear the path.",
-			Optional:   true,
-			Validators: assetPathValidators,
-		},
-		"link_id": schema.Int64Attribute{
-			MarkdownDescription: "GitLab's ID of the link. A renamed link keeps it when its `url` (or else its " +
-				"`direct_asset_path`) stays the same.",
-			Computed: true,
-		},
-		"direct_asset_url": schema.StringAttribute{
-			MarkdownDescription: "The link's permanent download URL when `direct_asset_path` is set, otherwise its `url`.",
-			Computed:            true,
-		},
-	}}
+		Validators: []validator.Object{objectvalidator.AlsoRequires(path.MatchRelative().AtName("url"))},
+	}
 }
 
 // sortedNames returns the names of elems in order, so that writes go out the same way for the same plan.

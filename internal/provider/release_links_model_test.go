@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"maps"
+	"math/rand/v2"
 	"reflect"
 	"testing"
 
@@ -113,5 +115,57 @@ func TestLinksValueRoundTrip(t *testing.T) {
 	}
 	if got := elements(value); !reflect.DeepEqual(got, elems) {
 		t.Errorf("elements(linksValue(x)) = %+v, want %+v", got, elems)
+	}
+}
+
+// TestPlanComputedKeepsItsPromises plans random links with random values unknown, then plans them again with
+// those values known, as Terraform does at apply: every link_id and direct_asset_url the first plan knew must be
+// the same in the second, or Terraform stops the apply with "Provider produced inconsistent final plan". URLs and
+// paths come from small pools, so that renames, swaps and collisions are common.
+func TestPlanComputedKeepsItsPromises(t *testing.T) {
+	names := []string{"a", "b", "c", "d", "e"}
+	urls := []string{"https://x/1", "https://x/2", "https://x/3", "https://x/4"}
+	paths := []string{"", "/bin/one", "/bin/two", "/bin/three"}
+	for seed := range int64(3000) {
+		rng := rand.New(rand.NewPCG(uint64(seed), 0))
+		pick := func(pool []string) string { return pool[rng.IntN(len(pool))] }
+		state := map[string]linkElement{}
+		usedURL, usedPath := map[string]bool{}, map[string]bool{}
+		for i, name := range names {
+			u, p := pick(urls), pick(paths)
+			if rng.IntN(2) == 0 || usedURL[u] || p != "" && usedPath[p] {
+				continue
+			}
+			usedURL[u], usedPath[p] = true, true
+			state[name] = element(u, p, int64(i+1), download+p)
+		}
+		known := map[string]linkElement{}
+		for _, name := range names {
+			if rng.IntN(3) > 0 {
+				known[name] = element(pick(urls), pick(paths), 0, "")
+			}
+		}
+		first := map[string]linkElement{}
+		for name, e := range known {
+			switch rng.IntN(5) {
+			case 0:
+				e = linkElement{unknown: true}
+			case 1:
+				e.url = types.StringUnknown()
+			case 2:
+				e.path = types.StringUnknown()
+			}
+			first[name] = e
+		}
+		final := maps.Clone(known)
+		planComputed(first, state)
+		planComputed(final, state)
+		for name, e := range first {
+			f := final[name]
+			if !e.unknown && (!e.linkID.IsUnknown() && !e.linkID.Equal(f.linkID) || !e.directAssetURL.IsUnknown() && !e.directAssetURL.Equal(f.directAssetURL)) {
+				t.Fatalf("seed %d: links[%q] was planned with link_id %v and direct_asset_url %v, then at apply %v and %v\nstate %+v\nfirst plan %+v\nfinal %+v",
+					seed, name, e.linkID, e.directAssetURL, f.linkID, f.directAssetURL, state, first, final)
+			}
+		}
 	}
 }
