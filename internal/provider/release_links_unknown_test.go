@@ -66,9 +66,9 @@ func TestAccReleaseLinks_unknownAtPlan(t *testing.T) {
 			{Config: env.linksConfig(env.Project, env.Tag, start) + data(5, `"https://example.com/b"`), Check: rememberB},
 			{
 				// The whole map is unknown at plan.
-				Config: linksOf(`terraform_data.v.output`) + data(6, `{ e = { url = "https://example.com/b", direct_asset_path = "/bin/a" } }`),
+				Config:           linksOf(`terraform_data.v.output`) + data(6, `{ e = { url = "https://example.com/b", direct_asset_path = "/bin/a" } }`),
 				ConfigPlanChecks: unknownAtPlan(tfjsonpath.New("links")),
-				Check: renamedB("e"),
+				Check:            renamedB("e"),
 			},
 		},
 	})
