@@ -3,6 +3,7 @@ package gitlab
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -124,24 +125,58 @@ func TestConnectionDropRetried(t *testing.T) {
 	}
 }
 
+// TestConnectionRefused: a GitLab that refuses connections (or whose name does not resolve) before it has answered
+// once gets two quick rounds, since a wrong base_url is likelier than an outage; one that answered before and then
+// refuses is an outage, given every round of the retry budget.
 func TestConnectionRefused(t *testing.T) {
 	addr := gitlabtest.ClosedAddress(t)
+	for _, tc := range []struct {
+		name, baseURL string
+		answeredFirst bool
+		want          string
+		attempts      int
+	}{
+		{name: "refused", baseURL: "http://" + addr, want: "connection refused", attempts: 2},
+		{name: "no such host", baseURL: "http://gitlab.invalid", want: "no such host", attempts: 2},
+		{name: "refused after an answer", answeredFirst: true, want: "connection refused", attempts: 3},
+	} {
+		for _, method := range []string{http.MethodGet, http.MethodPost} {
+			t.Run(tc.name+"/"+method, func(t *testing.T) {
+				cfg := fastConfig(tc.baseURL)
+				cfg.RetryWaitMin, cfg.RetryWaitMax = 10*time.Millisecond, time.Hour
+				if tc.answeredFirst {
+					srv, _ := serve(t, func(w http.ResponseWriter, _ *http.Request, _ int) { reply(w, http.StatusOK, `{"id":1}`) })
+					cfg.BaseURL = srv.URL
+					c := mustNew(t, cfg)
+					if _, err := c.GetProject(testContext(t), "1"); err != nil {
+						t.Fatal(err)
+					}
+					srv.Close()
+					err := callByMethod(testContext(t), c, method)
+					checkRefused(t, err, method, tc.want, tc.attempts, false)
+					return
+				}
+				err := callByMethod(testContext(t), mustNew(t, cfg), method)
+				checkRefused(t, err, method, tc.want, tc.attempts, true)
+			})
+		}
+	}
+}
 
-	for _, method := range []string{http.MethodGet, http.MethodPost} {
-		t.Run(method, func(t *testing.T) {
-			err := callByMethod(testContext(t), mustNew(t, fastConfig("http://"+addr)), method)
-			e := asError(t, err)
-			var u *UnavailableError
-			if e.StatusCode != 0 || e.Attempts != 3 || e.MaybeCommitted || !errors.As(err, &u) {
-				t.Fatalf("got %+v (Err %T); want status 0, 3 attempts, not committed, an *UnavailableError", e, e.Err)
-			}
-			if u.Attempts != 3 || !strings.Contains(u.LastError, "connection refused") || !strings.HasPrefix(u.LastRequest, method+" /projects/") {
-				t.Fatalf("UnavailableError %+v", u)
-			}
-			if !strings.HasSuffix(e.Error(), "(after 3 attempts)") || strings.Contains(e.Error(), "giving up") {
-				t.Fatalf("Error() = %q", e.Error())
-			}
-		})
+func checkRefused(t *testing.T, err error, method, want string, attempts int, neverAnswered bool) {
+	t.Helper()
+	e := asError(t, err)
+	var u *UnavailableError
+	// A write on a connection the server had closed may have been sent; one never connected was not.
+	if e.StatusCode != 0 || e.Attempts != attempts || neverAnswered && e.MaybeCommitted || !errors.As(err, &u) {
+		t.Fatalf("got %+v (Err %T); want status 0, %d attempts, an *UnavailableError", e, e.Err, attempts)
+	}
+	if u.Attempts != attempts || u.NeverAnswered != neverAnswered || !strings.Contains(u.LastError, want) ||
+		!strings.HasPrefix(u.LastRequest, method+" /projects/") {
+		t.Fatalf("UnavailableError %+v", u)
+	}
+	if !strings.HasSuffix(e.Error(), fmt.Sprintf("(after %d attempts)", attempts)) || neverAnswered != strings.Contains(e.Error(), "has not answered once") {
+		t.Fatalf("Error() = %q", e.Error())
 	}
 }
 

@@ -54,14 +54,20 @@ type controller struct {
 	budget      int       // attempts the current window still allows, from RateLimit-Remaining
 	budgetReset time.Time // when that window ends; zero when no budget is known
 
-	failing bool // a round of attempts failed and no answer has come since
-	streak  int  // failed rounds in a row
-	since   time.Time
-	open    *UnavailableError
+	failing  bool // a round of attempts failed and no answer has come since
+	streak   int  // failed rounds in a row
+	since    time.Time
+	open     *UnavailableError
+	answered bool // an answer, any answer, has come from the base URL
+
 
 	probing  bool // the one probe of a failing or bare-throttled state is in flight
 	inflight int
 }
+
+// neverAnsweredRounds is how many rounds of attempts a GitLab gets that refuses connections (or whose name does
+// not resolve) and has never answered: with the default one-second first wait, it fails in one to two seconds.
+const neverAnsweredRounds = 2
 
 // cappedInflight bounds concurrent attempts after a 429 that did not say how much GitLab allows: with a fixed
 // window, the requests in flight when the quota runs out are all refused.
@@ -164,6 +170,9 @@ func (c *controller) done(ctx context.Context, probe, callerGone bool, what stri
 		return
 	}
 	now := time.Now()
+	if err == nil {
+		c.answered = true
+	}
 	switch {
 	case err != nil && (callerGone || !retryableTransportError(err)):
 	case err != nil, status == http.StatusBadGateway, status == http.StatusServiceUnavailable, status == http.StatusGatewayTimeout:
@@ -188,11 +197,19 @@ func (c *controller) failed(ctx context.Context, probe bool, now time.Time, what
 	}
 	c.streak++
 	cause := describeFailure(status, err)
-	if c.streak > c.retries {
-		c.open = &UnavailableError{BaseURL: c.baseURL, Attempts: c.streak, Duration: now.Sub(c.since), LastRequest: what, LastError: cause}
+	// A GitLab that refuses connections, or whose name does not resolve, before it has answered once is most likely
+	// a wrong base_url or a network that does not reach it, not a restart: it gets one quick second round only.
+	rounds, waitMax := c.retries+1, c.waitMax
+	neverAnswered := !c.answered && isDialError(err)
+	if neverAnswered {
+		rounds, waitMax = min(rounds, neverAnsweredRounds), min(waitMax, c.waitMin)
+	}
+	if c.streak >= rounds {
+		c.open = &UnavailableError{BaseURL: c.baseURL, Attempts: c.streak, Duration: now.Sub(c.since), LastRequest: what,
+			LastError: cause, NeverAnswered: neverAnswered}
 		return
 	}
-	wait := jitteredBackoff(c.waitMin, c.waitMax, c.streak-1)
+	wait := jitteredBackoff(c.waitMin, waitMax, c.streak-1)
 	c.notBefore = later(c.notBefore, now.Add(wait))
 	c.waitReason = "GitLab is failing (" + cause + ") and the next attempt is due"
 	c.log(ctx, "GitLab is unreachable or failing; waiting before the next attempt", map[string]any{
@@ -334,6 +351,9 @@ type UnavailableError struct {
 	Duration time.Duration
 	// LastRequest is the last failed attempt's method and path, and LastError what it got.
 	LastRequest, LastError string
+	// NeverAnswered is true when GitLab refused every connection (or its name did not resolve) and had not answered
+	// once before: a wrong base_url or a network that does not reach it more often than an outage.
+	NeverAnswered bool
 
 	reported atomic.Bool
 }
@@ -347,6 +367,10 @@ func (e *UnavailableError) Error() string {
 	attempts := fmt.Sprintf("%d attempts over %s", e.Attempts, e.Duration.Round(100*time.Millisecond))
 	if e.Attempts == 1 {
 		attempts = "1 attempt"
+	}
+	if e.NeverAnswered {
+		return fmt.Sprintf("GitLab at %s cannot be reached and has not answered once in this run: %s failed, the last one (%s) with %s",
+			e.BaseURL, attempts, e.LastRequest, e.LastError)
 	}
 	return fmt.Sprintf("GitLab at %s is unreachable or failing: %s failed, the last one (%s) with %s",
 		e.BaseURL, attempts, e.LastRequest, e.LastError)

@@ -121,6 +121,9 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	}
 	defer cancel()
 	resp, err := t.base.RoundTrip(req.WithContext(attemptCtx))
+	if header := (tls.RecordHeaderError{}); errors.As(err, &header) && string(header.RecordHeader[:]) == "HTTP/" {
+		err = &SchemeError{BaseURL: t.baseURL, Speaks: "http"} // the "TLS record" is the start of an HTTP answer
+	}
 	if err == nil {
 		var body []byte
 		body, err = io.ReadAll(io.LimitReader(resp.Body, maxResponseBody+1))
@@ -130,6 +133,8 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 			resp = nil
 		case len(body) > maxResponseBody:
 			resp, err = nil, errTooLarge
+		case resp.StatusCode == http.StatusBadRequest && plainHTTPToTLSPort(body):
+			resp, err = nil, &SchemeError{BaseURL: t.baseURL, Speaks: "https"}
 		default:
 			resp.Body = io.NopCloser(bytes.NewReader(body))
 		}
@@ -264,6 +269,43 @@ func effectivePort(u *url.URL) string {
 	return "80"
 }
 
+// SchemeError reports a base URL whose scheme the server does not speak on that port: https:// to a server that
+// answers in plain HTTP, or http:// to one that expects TLS. Nothing reached GitLab's API. It is not retried: it
+// fails the same way every time.
+type SchemeError struct {
+	BaseURL string
+	Speaks  string // "http" or "https": what the server at that address speaks
+}
+
+func (e *SchemeError) Error() string {
+	u, _ := url.Parse(e.BaseURL)
+	fixed := *u
+	fixed.Scheme, fixed.Path, fixed.RawPath = e.Speaks, strings.TrimSuffix(u.Path, "/api/v4"), ""
+	if e.Speaks == "http" {
+		return fmt.Sprintf("the server at %s answers in plain HTTP, not HTTPS: set base_url to %s if that is GitLab "+
+			"(the token then travels unencrypted), or to the address of its HTTPS port", u.Host, fixed.String())
+	}
+	return fmt.Sprintf("the server at %s expects HTTPS, and answered the plain HTTP request with 400 Bad Request: set base_url to %s",
+		u.Host, fixed.String())
+}
+
+// plainHTTPToTLSPort reports whether a 400 is a TLS server's answer to plain HTTP: NGINX's "The plain HTTP request
+// was sent to HTTPS port" page, or Go's "Client sent an HTTP request to an HTTPS server".
+func plainHTTPToTLSPort(body []byte) bool {
+	return bytes.Contains(body, []byte("plain HTTP request was sent to HTTPS port")) ||
+		bytes.Contains(body, []byte("Client sent an HTTP request to an HTTPS server"))
+}
+
+// isDialError reports whether err is a failure to open a connection at all: refused, unreachable, or a host name
+// that does not resolve.
+func isDialError(err error) bool {
+	var (
+		opErr  *net.OpError
+		dnsErr *net.DNSError
+	)
+	return errors.As(err, &dnsErr) || errors.As(err, &opErr) && opErr.Op == "dial"
+}
+
 // retryableTransportError reports whether an error without a response is
 // worth retrying. Dial failures, resets and EOFs are; TLS verification
 // failures, TLS alerts from the server (such as a required client
@@ -279,6 +321,7 @@ func retryableTransportError(err error) bool {
 	)
 	switch {
 	case errors.Is(err, errTooManyRedirects), errors.Is(err, errTooLarge), errors.As(err, new(*RedirectError)),
+		errors.As(err, new(*SchemeError)),
 		errors.As(err, &unknownAuthority),
 		errors.As(err, &hostname),
 		errors.As(err, &invalid),

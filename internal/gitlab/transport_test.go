@@ -340,3 +340,31 @@ func TestNewTLSErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestWrongScheme: https:// to a server that speaks plain HTTP, and http:// to one that expects TLS, fail the first
+// attempt with the base URL to use, without retries and without counting as GitLab being down.
+func TestWrongScheme(t *testing.T) {
+	plain, plainLog := serve(t, func(w http.ResponseWriter, _ *http.Request, _ int) { reply(w, http.StatusOK, `{"id":1}`) })
+	secure := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { reply(w, http.StatusOK, `{"id":1}`) }))
+	t.Cleanup(secure.Close)
+	for _, tc := range []struct {
+		name, baseURL, want string
+	}{
+		{"https to plain HTTP", strings.Replace(plain.URL, "http://", "https://", 1), "answers in plain HTTP, not HTTPS: set base_url to " + plain.URL},
+		{"http to TLS", strings.Replace(secure.URL, "https://", "http://", 1), "expects HTTPS, and answered the plain HTTP request with 400 Bad Request: set base_url to " + secure.URL},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := mustNew(t, fastConfig(tc.baseURL))
+			for range 2 { // the second request is not failed by a circuit opened by the first
+				_, err := c.GetProject(testContext(t), "1")
+				var scheme *SchemeError
+				if !errors.As(err, &scheme) || !strings.Contains(err.Error(), tc.want) || asError(t, err).Attempts != 1 {
+					t.Fatalf("got %v, want one attempt and a *SchemeError containing %q", err, tc.want)
+				}
+			}
+		})
+	}
+	if n := plainLog.count(); n != 0 {
+		t.Fatalf("the plain HTTP server saw %d requests", n)
+	}
+}

@@ -288,6 +288,9 @@ func missingToken(config providerModel, cfg gitlab.Config) string {
 	case os.Getenv("CI_JOB_TOKEN") == "":
 	case !autoCISupport(config):
 		why += ", and CI_JOB_TOKEN is ignored because enable_auto_ci_support = false"
+	case os.Getenv("CI_API_V4_URL") == "" && os.Getenv("CI_SERVER_URL") == "":
+		why += ", and CI_JOB_TOKEN is sent nowhere: neither CI_API_V4_URL nor CI_SERVER_URL is set, as GitLab CI sets " +
+			"them in every job, so nothing says which GitLab the job token belongs to"
 	default:
 		why += fmt.Sprintf(", and CI_JOB_TOKEN is not sent to %s, which is not the GitLab that runs the job "+
 			"(CI_API_V4_URL is %q, CI_SERVER_URL is %q)", cfg.BaseURL, os.Getenv("CI_API_V4_URL"), os.Getenv("CI_SERVER_URL"))
@@ -301,9 +304,14 @@ func autoCISupport(config providerModel) bool {
 }
 
 // jobsGitLab reports whether baseURL is the GitLab that runs the CI job, the only one a job token may be sent to:
-// no base URL is configured, or it has the origin of CI_API_V4_URL or CI_SERVER_URL.
+// inside a job (GitLab CI sets CI_API_V4_URL and CI_SERVER_URL beside CI_JOB_TOKEN), no base URL is configured or
+// it has the origin of one of them. A CI_JOB_TOKEN without either is not a job's, and goes nowhere.
 func jobsGitLab(baseURL string) bool {
-	return baseURL == "" || sameOrigin(baseURL, os.Getenv("CI_API_V4_URL")) || sameOrigin(baseURL, os.Getenv("CI_SERVER_URL"))
+	api, server := os.Getenv("CI_API_V4_URL"), os.Getenv("CI_SERVER_URL")
+	if api == "" && server == "" {
+		return false
+	}
+	return baseURL == "" || sameOrigin(baseURL, api) || sameOrigin(baseURL, server)
 }
 
 // sameOrigin reports whether two GitLab URLs have the same scheme, host and port, the port defaulting to the

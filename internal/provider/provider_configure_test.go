@@ -219,8 +219,10 @@ func TestClientConfig(t *testing.T) {
 			wantURL: "https://ci.example/api/v4", wantToken: "job", wantKind: gitlab.AuthJobToken},
 		{name: "CI job token, server URL only", env: map[string]string{"CI_JOB_TOKEN": "job", "CI_SERVER_URL": "https://ci.example"},
 			wantURL: "https://ci.example", wantToken: "job", wantKind: gitlab.AuthJobToken},
-		{name: "CI job token, no CI URL", env: map[string]string{"CI_JOB_TOKEN": "job"},
-			wantURL: defaultBaseURL, wantToken: "job", wantKind: gitlab.AuthJobToken},
+		{name: "CI job token outside a job: no CI URL", env: map[string]string{"CI_JOB_TOKEN": "job"},
+			wantURL: defaultBaseURL, wantKind: gitlab.AuthAuto},
+		{name: "CI job token outside a job: no CI URL, base URL set", config: providerModel{BaseURL: types.StringValue("https://ci.example")},
+			env: map[string]string{"CI_JOB_TOKEN": "job"}, wantURL: "https://ci.example", wantKind: gitlab.AuthAuto},
 		{name: "CI job token, base URL of the job's GitLab", config: providerModel{BaseURL: types.StringValue("https://ci.example/")},
 			env: ciEnv, wantURL: "https://ci.example/", wantToken: "job", wantKind: gitlab.AuthJobToken},
 		{name: "CI job token, base URL with the default port and another case", config: providerModel{BaseURL: types.StringValue("HTTPS://CI.Example:443/api/v4")},
@@ -284,6 +286,9 @@ func TestMissingToken(t *testing.T) {
 		{name: "CI support off", config: providerModel{EnableAutoCISupport: types.BoolValue(false)},
 			env:  map[string]string{"CI_JOB_TOKEN": "job"},
 			want: "the provider block sets no token and GITLAB_TOKEN is empty, and CI_JOB_TOKEN is ignored because enable_auto_ci_support = false"},
+		{name: "job token outside a job", env: map[string]string{"CI_JOB_TOKEN": "job"},
+			want: "the provider block sets no token and GITLAB_TOKEN is empty, and CI_JOB_TOKEN is sent nowhere: neither " +
+				"CI_API_V4_URL nor CI_SERVER_URL is set, as GitLab CI sets them in every job, so nothing says which GitLab the job token belongs to"},
 		{name: "job token withheld", config: providerModel{BaseURL: types.StringValue("https://a.example")},
 			env: map[string]string{"CI_JOB_TOKEN": "job", "CI_API_V4_URL": "https://ci.example/api/v4"},
 			want: `the provider block sets no token and GITLAB_TOKEN is empty, and CI_JOB_TOKEN is not sent to https://a.example, ` +

@@ -20,12 +20,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 )
 
-// testPKI is a private CA with a server certificate for 127.0.0.1 and a client certificate, written as PEM files.
+// testPKI is a private CA with a server certificate for 127.0.0.1, an expired one, and a client certificate,
+// written as PEM files.
 type testPKI struct {
 	dir                           string
 	caFile, clientCert, clientKey string
 	pool                          *x509.CertPool
-	server                        tls.Certificate
+	server, expired               tls.Certificate
 }
 
 func newTestPKI(t *testing.T) *testPKI {
@@ -42,6 +43,12 @@ func newTestPKI(t *testing.T) *testPKI {
 		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 	})
 	p.server = tls.Certificate{Certificate: [][]byte{serverDER}, PrivateKey: serverKey}
+	expiredKey, _, expiredDER := issue(t, caKey, caCert, &x509.Certificate{
+		Subject: pkix.Name{CommonName: "127.0.0.1"}, IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		NotBefore:   time.Now().Add(-48 * time.Hour), NotAfter: time.Now().Add(-24 * time.Hour),
+	})
+	p.expired = tls.Certificate{Certificate: [][]byte{expiredDER}, PrivateKey: expiredKey}
 	clientKey, _, clientDER := issue(t, caKey, caCert, &x509.Certificate{
 		Subject: pkix.Name{CommonName: "terraform"}, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
 	})
@@ -62,7 +69,9 @@ func issue(t *testing.T, parentKey *ecdsa.PrivateKey, parent, template *x509.Cer
 		t.Fatal(err)
 	}
 	template.SerialNumber = big.NewInt(time.Now().UnixNano())
-	template.NotBefore, template.NotAfter = time.Now().Add(-time.Hour), time.Now().Add(time.Hour)
+	if template.NotAfter.IsZero() {
+		template.NotBefore, template.NotAfter = time.Now().Add(-time.Hour), time.Now().Add(time.Hour)
+	}
 	if parent == nil {
 		parent, parentKey = template, key
 	}

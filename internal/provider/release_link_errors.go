@@ -16,7 +16,11 @@ func (p *providerData) errorDetail(what string, project, tag string, err error) 
 	if errors.As(err, &down) {
 		return what + "\n\n" + outageDetail(down)
 	}
-	return fmt.Sprintf("%s\n\nGitLab said: %s\n\n%s", what, err, p.advice(project, tag, err))
+	said := "GitLab said"
+	if gitlab.HasStatus(err, 0) {
+		said = "The request failed" // no answer from GitLab to quote
+	}
+	return fmt.Sprintf("%s\n\n%s: %s\n\n%s", what, said, err, p.advice(project, tag, err))
 }
 
 // advice says what to check for an error from GitLab. Without a token, GitLab's answers to anonymous requests
@@ -76,6 +80,8 @@ func advice(project, tag string, err error) string {
 	case gitlab.HasStatus(err, 429):
 		return "GitLab kept rate-limiting the requests until the operation's deadline. Run Terraform with a lower " +
 			"-parallelism, set max_requests_per_minute when several runs share the token, or try again later."
+	case errors.As(err, new(*gitlab.SchemeError)):
+		return "Nothing reached GitLab's API, so nothing was changed. Correct base_url (or GITLAB_BASE_URL) as above."
 	case errors.As(err, new(*gitlab.RedirectError)):
 		return "Nothing was changed: the write was not sent on to where GitLab redirects it. Set the provider's " +
 			"base_url (or GITLAB_BASE_URL) to the address above, which GitLab serves its API at."
@@ -85,8 +91,7 @@ func advice(project, tag string, err error) string {
 	case errors.Is(err, context.Canceled):
 		return "The operation was interrupted. Running Terraform again is safe: it picks up where it stopped."
 	case gitlab.HasStatus(err, 0) && (strings.Contains(err.Error(), "certificate") || strings.Contains(err.Error(), "tls:")):
-		return "The TLS connection to GitLab failed. Set cacert_file to the CA that signed GitLab's certificate, " +
-			"client_cert and client_key when GitLab requires a client certificate, or (only for testing) insecure = true."
+		return tlsAdvice(err.Error())
 	case gitlab.HasStatus(err, 0):
 		return "No answer came back from GitLab. Check base_url, the network path and any proxy, then run Terraform again: " +
 			"it picks up where it stopped."
@@ -94,6 +99,28 @@ func advice(project, tag string, err error) string {
 		return "Correct the value GitLab names above in the configuration."
 	default:
 		return "If this persists, check GitLab's status and logs; running Terraform again is safe."
+	}
+}
+
+// tlsAdvice says which setting fixes a failed TLS connection, by the certificate problem Go's error names.
+func tlsAdvice(msg string) string {
+	const testing = " Only for testing, insecure = true skips the verification."
+	switch {
+	case strings.Contains(msg, "signed by unknown authority"):
+		return "GitLab's certificate is signed by a CA this machine does not trust. Set cacert_file to a PEM file " +
+			"of that CA (the provider trusts it in addition to the system's)." + testing
+	case strings.Contains(msg, "certificate is valid for"), strings.Contains(msg, "not valid for any names"),
+		strings.Contains(msg, "doesn't contain any IP SANs"):
+		return "GitLab's certificate is not issued for the host name in base_url. Set base_url to a name the certificate " +
+			"names (see the message above)." + testing
+	case strings.Contains(msg, "expired or is not yet valid"):
+		return "GitLab's certificate has expired or is not valid yet: renew it on the GitLab server, or check this " +
+			"machine's clock." + testing
+	case strings.Contains(msg, "certificate required"), strings.Contains(msg, "bad certificate"), strings.Contains(msg, "unknown certificate"):
+		return "GitLab asks for a client certificate it accepts: set client_cert and client_key to the PEM files of one."
+	default:
+		return "The TLS connection to GitLab failed. Set cacert_file to the CA that signed GitLab's certificate, " +
+			"client_cert and client_key when GitLab requires a client certificate, or (only for testing) insecure = true."
 	}
 }
 
