@@ -60,7 +60,6 @@ type controller struct {
 	open     *UnavailableError
 	answered bool // an answer, any answer, has come from the base URL
 
-
 	probing  bool // the one probe of a failing or bare-throttled state is in flight
 	inflight int
 }

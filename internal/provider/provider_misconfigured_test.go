@@ -39,7 +39,9 @@ func TestAccProvider_misconfigurationFailsAtOnce(t *testing.T) {
 			base: func(*testing.T, *testEnv) (string, string) { return "http://gitlab.invalid", "" },
 			want: `cannot be reached and has not answered once in this run: 2 attempts .* no such host`},
 		{name: "https to a plain HTTP port", attempts: 1,
-			base: func(_ *testing.T, env *testEnv) (string, string) { return strings.Replace(env.BaseURL, "http://", "https://", 1), "" },
+			base: func(_ *testing.T, env *testEnv) (string, string) {
+				return strings.Replace(env.BaseURL, "http://", "https://", 1), ""
+			},
 			want: `answers in plain HTTP, not HTTPS: set base_url to http://127\.0\.0\.1:\d+`},
 		{name: "http to a TLS port", attempts: 1,
 			base: func(t *testing.T, env *testEnv) (string, string) {
