@@ -37,26 +37,15 @@ func configuredData(providerDataValue any, diags interface{ AddError(string, str
 	return data
 }
 
-// releaseLinks reads every link of a release from the walk's listing, reporting a failure under summary.
-func (p *providerData) releaseLinks(ctx context.Context, project, tag types.String, summary string, diags *diag.Diagnostics) ([]gitlab.ReleaseLink, bool) {
+// releaseLinks reads every link of a release from the walk's listing for a data source of typeName, reporting a
+// failure under summary.
+func (p *providerData) releaseLinks(ctx context.Context, typeName string, project, tag types.String, summary string, diags *diag.Diagnostics) ([]gitlab.ReleaseLink, bool) {
 	links, err := p.links.all(ctx, project.ValueString(), tag.ValueString())
 	if err != nil {
-		diags.AddError(summary, p.releaseReadDetail(project.ValueString(), tag.ValueString(), err))
+		diags.AddError(summary, p.explain(typeName, false).releaseRead(project.ValueString(), tag.ValueString(), err))
 		return nil, false
 	}
 	return links, true
-}
-
-// releaseReadDetail explains a failed listing: a missing project or release is named as such.
-func (p *providerData) releaseReadDetail(project, tag string, err error) string {
-	switch {
-	case gitlab.IsProjectNotFound(err):
-		return p.errorDetail(fmt.Sprintf("Project %q was not found.", project), project, tag, err)
-	case gitlab.IsRecordNotFound(err):
-		return p.errorDetail(fmt.Sprintf("Release %q was not found in project %q.", tag, project), project, tag, err)
-	default:
-		return p.errorDetail(fmt.Sprintf("Could not read the links of release %q in project %q.", tag, project), project, tag, err)
-	}
 }
 
 // sameProject reports whether two spellings of a project (its numeric ID and its full path) name the same

@@ -15,8 +15,6 @@ type protocolProvider struct {
 	schema *tfprotov6.Schema // gitlab_release_link's
 }
 
-const releaseLinkType = "gitlab_release_link"
-
 func newProtocolProvider(t *testing.T, baseURL, token string) *protocolProvider {
 	t.Helper()
 	ctx := context.Background()

@@ -67,11 +67,12 @@ const lostCreateNote = "GitLab may have created the link all the same: the reque
 func (p *providerData) createErrorDetail(project, tag, name string, err error) string {
 	what := fmt.Sprintf("Could not create link %q on release %q of project %q.", name, tag, project)
 	if !gitlab.HasMessage(err, "has already been taken") {
+		e := p.explain(releaseLinkType, false)
 		var gerr *gitlab.Error
 		if errors.As(err, &gerr) && gerr.MaybeCommitted {
-			return p.errorDetail(what, project, tag, err) + "\n\n" + lostCreateNote
+			return e.detail(what, project, tag, err) + "\n\n" + lostCreateNote
 		}
-		return p.errorDetail(what, project, tag, err)
+		return e.detail(what, project, tag, err)
 	}
 	existing := fmt.Sprintf("  terraform import gitlab_release_link.<name> '%s:%s:<link_id>'\n", project, tag)
 	var conflict *conflictError

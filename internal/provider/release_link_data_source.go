@@ -76,7 +76,7 @@ func (d *releaseLinkDataSource) Read(ctx context.Context, req datasource.ReadReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	links, ok := d.data.releaseLinks(ctx, config.Project, config.TagName, "Unable to Read Release Link", &resp.Diagnostics)
+	links, ok := d.data.releaseLinks(ctx, releaseLinkType, config.Project, config.TagName, "Unable to Read Release Link", &resp.Diagnostics)
 	if !ok {
 		return
 	}

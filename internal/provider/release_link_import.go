@@ -82,7 +82,7 @@ func (r *releaseLinkResource) resolveSlashID(ctx context.Context, raw string) (r
 	if err != nil {
 		return releaseLinkID{}, fmt.Sprintf("%s.\n\n%s", err, importIDExamples)
 	}
-	return resolveSlash(ctx, r.data, raw, "release link", importIDExamples, candidates, func(ctx context.Context, c releaseLinkID) error {
+	return resolveSlash(ctx, r.data, releaseLinkType, raw, "release link", importIDExamples, candidates, func(ctx context.Context, c releaseLinkID) error {
 		_, err := r.data.client.GetReleaseLink(ctx, c.Project, c.TagName, c.LinkID)
 		return err
 	})
@@ -97,9 +97,9 @@ type slashCandidate interface {
 
 // resolveSlash finds the one candidate split of the slash import ID raw that GitLab has, by asking lookup about
 // each (import has no timeouts block: the lookups get the default operation deadline). It returns a problem
-// sentence when there is none, more than one, or GitLab refuses to answer; kind names what the ID imports and
-// examples shows the ID's forms.
-func resolveSlash[T slashCandidate](ctx context.Context, p *providerData, raw, kind, examples string, candidates []T,
+// sentence when there is none, more than one, or GitLab refuses to answer; typeName is the Terraform type
+// imported, kind names what the ID imports and examples shows the ID's forms.
+func resolveSlash[T slashCandidate](ctx context.Context, p *providerData, typeName, raw, kind, examples string, candidates []T,
 	lookup func(context.Context, T) error) (T, string) {
 	var none T
 	ctx, cancel := context.WithTimeout(ctx, defaultTimeout)
@@ -114,8 +114,8 @@ func resolveSlash[T slashCandidate](ctx context.Context, p *providerData, raw, k
 		case err == nil:
 			found = append(found, c)
 		case !gitlab.IsNotFound(err):
-			return none, p.errorDetail(fmt.Sprintf("Could not look up %s while resolving the import ID %q.", c.describe(), raw),
-				rel.Project, rel.TagName, err)
+			return none, p.explain(typeName, false).detail(fmt.Sprintf("Could not look up %s while resolving the import ID %q.",
+				c.describe(), raw), rel.Project, rel.TagName, err)
 		}
 	}
 	switch len(found) {

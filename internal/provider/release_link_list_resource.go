@@ -82,7 +82,7 @@ func (r *releaseLinkListResource) List(ctx context.Context, req list.ListRequest
 	project := config.Project.ValueString()
 	stream.Results = func(push func(list.ListResult) bool) {
 		sent := int64(0)
-		r.data.listReleases(ctx, project, config.TagName.ValueString(), push, func(ctx context.Context, tag string) error {
+		r.data.listReleases(ctx, releaseLinkType, project, config.TagName.ValueString(), push, func(ctx context.Context, tag string) error {
 			links, err := r.data.client.ListReleaseLinks(ctx, project, tag)
 			if err != nil {
 				return err
@@ -106,16 +106,17 @@ func (r *releaseLinkListResource) List(ctx context.Context, req list.ListRequest
 // errListingDone once Terraform wants no more, or an error from GitLab. A release deleted while the project's
 // releases are listed is skipped; any other error ends the listing as its one error result. The whole listing
 // gets the deadline of one operation of the resources.
-func (p *providerData) listReleases(ctx context.Context, project, tag string, push func(list.ListResult) bool,
+func (p *providerData) listReleases(ctx context.Context, typeName, project, tag string, push func(list.ListResult) bool,
 	visit func(ctx context.Context, tag string) error) {
 	ctx, cancel := context.WithTimeout(ctx, defaultTimeout)
 	defer cancel()
+	e := p.explain(typeName, false)
 	fail := func(detail string) {
 		push(list.ListResult{Diagnostics: diag.Diagnostics{diag.NewErrorDiagnostic("Unable to List Release Links", detail)}})
 	}
 	if tag != "" {
 		if err := visit(ctx, tag); err != nil && !errors.Is(err, errListingDone) {
-			fail(p.listingFailure(ctx, project, tag, err))
+			fail(e.listingFailure(ctx, project, tag, err))
 		}
 		return
 	}
@@ -140,7 +141,7 @@ func (p *providerData) listReleases(ctx context.Context, project, tag string, pu
 			case errors.Is(err, errListingDone):
 				return err
 			case err != nil:
-				fail(p.listingFailure(ctx, project, release.TagName, err))
+				fail(e.listingFailure(ctx, project, release.TagName, err))
 				return errListingDone
 			}
 		}
@@ -149,22 +150,22 @@ func (p *providerData) listReleases(ctx context.Context, project, tag string, pu
 	switch {
 	case err == nil, errors.Is(err, errListingDone):
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
-		fail(p.listingFailure(ctx, project, "", err))
+		fail(e.listingFailure(ctx, project, "", err))
 	case gitlab.IsProjectNotFound(err):
-		fail(p.releaseReadDetail(project, "", err))
+		fail(e.releaseRead(project, "", err))
 	default:
-		fail(p.errorDetail(fmt.Sprintf("Could not list the releases of project %q.", project), project, "", err))
+		fail(e.detail(fmt.Sprintf("Could not list the releases of project %q.", project), project, "", err))
 	}
 }
 
 // listingFailure says why reading a release's links (tag) or the project's releases (tag "") failed: the listing's
 // own deadline, which a list block cannot change, or what GitLab answered.
-func (p *providerData) listingFailure(ctx context.Context, project, tag string, err error) string {
+func (e explainer) listingFailure(ctx context.Context, project, tag string, err error) string {
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return fmt.Sprintf("The listing of project %q did not finish within %s, the most a listing may take; the results "+
 			"before this error are complete. Set tag_name to list one release at a time, or a lower limit.", project, defaultTimeout)
 	}
-	return p.releaseReadDetail(project, tag, err)
+	return e.releaseRead(project, tag, err)
 }
 
 // errListingDone stops the releases listing once Terraform wants no more results or a result reported an error.

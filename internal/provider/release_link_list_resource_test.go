@@ -351,7 +351,7 @@ func TestListReleasesVisitsEachOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	var visited []string
-	(&providerData{client: client}).listReleases(context.Background(), "group/app", "",
+	(&providerData{client: client}).listReleases(context.Background(), releaseLinkType, "group/app", "",
 		func(r list.ListResult) bool { t.Errorf("unexpected result: %v", r.Diagnostics); return true },
 		func(_ context.Context, tag string) error { visited = append(visited, tag); return nil })
 	if fmt.Sprint(visited) != "[v3 v2 v1]" {
@@ -373,7 +373,7 @@ func TestListReleasesDeadline(t *testing.T) {
 	defer cancel()
 	for _, tag := range []string{"", "v1"} {
 		var got []string
-		(&providerData{client: client}).listReleases(ctx, "group/app", tag,
+		(&providerData{client: client}).listReleases(ctx, releaseLinkType, "group/app", tag,
 			func(r list.ListResult) bool {
 				for _, d := range r.Diagnostics {
 					got = append(got, d.Detail())

@@ -186,7 +186,7 @@ func (r *releaseLinkResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to Read Release Link", r.data.errorDetail(
+		resp.Diagnostics.AddError("Unable to Read Release Link", r.data.explain(releaseLinkType, true).detail(
 			fmt.Sprintf("Could not read link %d of release %q in project %q.", linkID, tag, project), project, tag, err))
 		return
 	}
@@ -235,7 +235,7 @@ func (r *releaseLinkResource) Update(ctx context.Context, req resource.UpdateReq
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to Update Release Link", r.data.errorDetail(
+		resp.Diagnostics.AddError("Unable to Update Release Link", r.data.explain(releaseLinkType, true).detail(
 			fmt.Sprintf("Could not update link %d (%q) of release %q in project %q.", linkID, opts.Name, tag, project),
 			project, tag, err))
 		return
@@ -267,7 +267,7 @@ func (r *releaseLinkResource) Delete(ctx context.Context, req resource.DeleteReq
 		// project and for a token that lost access, and a proxy's 404 page says nothing about the link.
 		return
 	}
-	resp.Diagnostics.AddError("Unable to Delete Release Link", r.data.errorDetail(
+	resp.Diagnostics.AddError("Unable to Delete Release Link", r.data.explain(releaseLinkType, true).detail(
 		fmt.Sprintf("Could not delete link %d of release %q in project %q, so it stays in the state.", linkID, tag, project),
 		project, tag, err))
 }
@@ -292,7 +292,7 @@ func (r *releaseLinkResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if state != nil && !plan.Project.Equal(state.Project) {
 		same, err := r.data.sameProject(ctx, state.Project, plan.Project)
 		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("project"), "Unable to Compare Projects", r.data.errorDetail(
+			resp.Diagnostics.AddAttributeError(path.Root("project"), "Unable to Compare Projects", r.data.explain(releaseLinkType, true).detail(
 				fmt.Sprintf("project changed from %q to %q, and GitLab could not say whether both name the same project "+
 					"(then the link stays) or two different ones (then it is replaced).", state.Project.ValueString(), plan.Project.ValueString()),
 				plan.Project.ValueString(), plan.TagName.ValueString(), err))

@@ -83,7 +83,7 @@ func (d *releaseLinksDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	links, ok := d.data.releaseLinks(ctx, config.Project, config.TagName, "Unable to Read Release Links", &resp.Diagnostics)
+	links, ok := d.data.releaseLinks(ctx, releaseLinksType, config.Project, config.TagName, "Unable to Read Release Links", &resp.Diagnostics)
 	if !ok {
 		return
 	}

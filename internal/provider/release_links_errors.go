@@ -42,17 +42,17 @@ func (p *providerData) createFailureDetail(project, tag string, writes []linkWri
 	}
 	what := fmt.Sprintf("Could not create %d of the %d links of release %q in project %q:\n\n%s\n\n%s",
 		f.count, len(writes), tag, project, f.list, undo)
-	return p.writesErrorDetail(what, project, tag, f.first)
+	return p.writesErrorDetail(false, what, project, tag, f.first)
 }
 
-// writesErrorDetail is errorDetail for the writes of gitlab_release_links: its advice names this resource, and
-// explains the answers that mean the release changed after the plan.
-func (p *providerData) writesErrorDetail(what, project, tag string, err error) string {
+// writesErrorDetail explains failed writes of gitlab_release_links, inState unless they were its create's, and the
+// answers that mean the release changed after the plan.
+func (p *providerData) writesErrorDetail(inState bool, what, project, tag string, err error) string {
 	if gitlab.IsRecordNotFound(err) {
 		// GitLab answers the same for a missing link and a missing release.
 		return fmt.Sprintf("%s\n\nGitLab said: %s\n\n%s", what, err, goneAfterPlanNote)
 	}
-	detail := strings.ReplaceAll(p.errorDetail(what, project, tag, err), "gitlab_release_link.<name>", "gitlab_release_links.<name>")
+	detail := p.explain(releaseLinksType, inState).detail(what, project, tag, err)
 	if gitlab.HasMessage(err, "has already been taken") {
 		detail += "\n\n" + takenAfterPlanNote
 	}

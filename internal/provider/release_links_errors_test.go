@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -11,20 +12,24 @@ import (
 
 func TestWritesErrorDetail(t *testing.T) {
 	data := &providerData{}
+	projectGone := &gitlab.Error{Method: "DELETE", StatusCode: 404, Messages: []string{"404 Project Not Found"}}
 	for _, tc := range []struct {
 		name      string
+		inState   bool
 		err       error
 		want, not string
 	}{
-		{"gone after the plan", &gitlab.Error{Method: "PUT", StatusCode: 404, Messages: []string{"404 Not found"}},
+		{"gone after the plan", true, &gitlab.Error{Method: "PUT", StatusCode: 404, Messages: []string{"404 Not found"}},
 			"deleted outside Terraform after the plan", "has no release"},
-		{"taken after the plan", &gitlab.Error{Method: "POST", StatusCode: 400, Messages: []string{"Name has already been taken"}},
+		{"taken after the plan", true, &gitlab.Error{Method: "POST", StatusCode: 400, Messages: []string{"Name has already been taken"}},
 			"A link added to the release after the plan", ""},
-		{"project not found", &gitlab.Error{Method: "DELETE", StatusCode: 404, Messages: []string{"404 Project Not Found"}},
-			"from = gitlab_release_links.<name>", "from = gitlab_release_link.<name>"},
+		{"project not found", true, projectGone, "from = gitlab_release_links.<name>", "from = gitlab_release_link.<name>"},
+		// A create has nothing in the state to forget.
+		{"project not found on create", false, projectGone, "or the token cannot see it", "state rm"},
+		{"project not found on create, no removed block", false, projectGone, "does not exist", "removed {"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			detail := data.writesErrorDetail("Could not do it.", "g/p", "v1", tc.err)
+			detail := data.writesErrorDetail(tc.inState, "Could not do it.", "g/p", "v1", tc.err)
 			if !strings.HasPrefix(detail, "Could not do it.\n\nGitLab said: ") || !strings.Contains(detail, tc.want) ||
 				(tc.not != "" && strings.Contains(detail, tc.not)) {
 				t.Errorf("detail:\n%s\nwant %q and not %q", detail, tc.want, tc.not)
@@ -64,5 +69,21 @@ func TestAccReleaseLinks_planTimeValidation(t *testing.T) {
 			})
 			env.checkNoRequests(t)
 		})
+	}
+}
+
+// TestAccReleaseLinks_createOnMissingProject: a create on a project GitLab does not show explains both causes of
+// its 404, with nothing about forgetting links that were never made, whichever resource type it is.
+func TestAccReleaseLinks_createOnMissingProject(t *testing.T) {
+	requireAcc(t)
+	env := newParallelTestEnv(t)
+	tf := newTerraformCLI(t, buildProvider(t, "test"))
+	tf.write("main.tf", requiredProviders+env.linksConfig("test-group/no-such-project", env.Tag, manyLinks(1, "v1"))+
+		fmt.Sprintf("resource \"gitlab_release_link\" \"single\" {\n  project  = \"test-group/no-such-project\"\n  tag_name = %q\n"+
+			"  name     = \"single\"\n  url      = \"https://example.com/single\"\n}\n", env.Tag))
+	out, code := tf.run("apply", "-auto-approve")
+	if code == 0 || strings.Count(out, `Either project "test-group/no-such-project" does not exist`) != 2 ||
+		strings.Contains(out, "removed {") || strings.Contains(out, "state rm") {
+		t.Fatalf("apply exited %d, want one error per resource explaining the 404 and no advice to forget anything:\n%s", code, out)
 	}
 }

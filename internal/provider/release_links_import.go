@@ -74,7 +74,7 @@ func (r *releaseLinksResource) resolveSlashID(ctx context.Context, raw string) (
 	if err != nil {
 		return releaseID{}, fmt.Sprintf("%s.\n\n%s", err, releaseImportIDExamples)
 	}
-	return resolveSlash(ctx, r.data, raw, "release", releaseImportIDExamples, candidates, func(ctx context.Context, c releaseID) error {
+	return resolveSlash(ctx, r.data, releaseLinksType, raw, "release", releaseImportIDExamples, candidates, func(ctx context.Context, c releaseID) error {
 		_, err := r.data.client.GetRelease(ctx, c.Project, c.TagName)
 		return err
 	})

@@ -43,7 +43,7 @@ func (r *releaseLinksListResource) List(ctx context.Context, req list.ListReques
 	project, named := config.Project.ValueString(), config.TagName.ValueString()
 	stream.Results = func(push func(list.ListResult) bool) {
 		sent := int64(0)
-		r.data.listReleases(ctx, project, named, push, func(ctx context.Context, tag string) error {
+		r.data.listReleases(ctx, releaseLinksType, project, named, push, func(ctx context.Context, tag string) error {
 			var links []gitlab.ReleaseLink
 			if req.IncludeResource || named != "" {
 				var err error

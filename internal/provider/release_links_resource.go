@@ -95,7 +95,7 @@ func (r *releaseLinksResource) Create(ctx context.Context, req resource.CreateRe
 	project, tag := plan.Project.ValueString(), plan.TagName.ValueString()
 	existing, err := r.data.links.all(ctx, project, tag)
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to Create Release Links", r.data.releaseReadDetail(project, tag, err))
+		resp.Diagnostics.AddError("Unable to Create Release Links", r.data.explain(releaseLinksType, false).releaseRead(project, tag, err))
 		return
 	}
 	if len(existing) > 0 {
@@ -150,7 +150,7 @@ func (r *releaseLinksResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to Read Release Links", r.data.releaseReadDetail(project, tag, err))
+		resp.Diagnostics.AddError("Unable to Read Release Links", r.data.explain(releaseLinksType, true).releaseRead(project, tag, err))
 		return
 	}
 	held := make(map[string]linkElement, len(links))
@@ -194,7 +194,7 @@ func (r *releaseLinksResource) Update(ctx context.Context, req resource.UpdateRe
 	if f := failedWrites(writes, results); f.count > 0 {
 		what := fmt.Sprintf("Could not make %d of the %d changes to the links of release %q in project %q. The state "+
 			"records the changes that were made, so the next plan shows only the rest:\n\n%s", f.count, len(writes), tag, project, f.list)
-		resp.Diagnostics.AddError("Unable to Update Release Links", r.data.writesErrorDetail(what, project, tag, f.first))
+		resp.Diagnostics.AddError("Unable to Update Release Links", r.data.writesErrorDetail(true, what, project, tag, f.first))
 	}
 	resp.Diagnostics.Append(plan.save(ctx, &resp.State, resp.Identity)...)
 }
@@ -214,7 +214,7 @@ func (r *releaseLinksResource) Delete(ctx context.Context, req resource.DeleteRe
 	defer cancel()
 
 	// A link or release already gone counts as deleted; GitLab's project 404, which a token that lost access
-	// gets too, does not (see projectNotFoundAdvice).
+	// gets too, does not (see explainer.projectNotFound).
 	project, tag := state.Project.ValueString(), state.TagName.ValueString()
 	held := elements(state.Links)
 	writes := orderWrites(changesFor(nil, held)) // no link planned: every held link is deleted
@@ -224,7 +224,7 @@ func (r *releaseLinksResource) Delete(ctx context.Context, req resource.DeleteRe
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		what := fmt.Sprintf("Could not delete %d of the %d links of release %q in project %q, so they stay in the "+
 			"state:\n\n%s", f.count, len(writes), tag, project, f.list)
-		resp.Diagnostics.AddError("Unable to Delete Release Links", r.data.writesErrorDetail(what, project, tag, f.first))
+		resp.Diagnostics.AddError("Unable to Delete Release Links", r.data.writesErrorDetail(true, what, project, tag, f.first))
 	}
 }
 
@@ -250,7 +250,7 @@ func (r *releaseLinksResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if state != nil && !plan.Project.Equal(state.Project) {
 		same, err := r.data.sameProject(ctx, state.Project, plan.Project)
 		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("project"), "Unable to Compare Projects", r.data.errorDetail(
+			resp.Diagnostics.AddAttributeError(path.Root("project"), "Unable to Compare Projects", r.data.explain(releaseLinksType, true).detail(
 				fmt.Sprintf("project changed from %q to %q, and GitLab could not say whether both name the same project "+
 					"(then the links stay) or two different ones (then they are replaced).", state.Project.ValueString(),
 					plan.Project.ValueString()), plan.Project.ValueString(), plan.TagName.ValueString(), err))

@@ -9,9 +9,30 @@ import (
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
 )
 
-// errorDetail turns a failed call into the detail of a diagnostic: what failed (a sentence naming the project,
-// tag and link), a blank line, what GitLab said, and what the user can do about it.
-func (p *providerData) errorDetail(what string, project, tag string, err error) string {
+// The Terraform types that diagnostics name, in the commands they print.
+const (
+	releaseLinkType  = "gitlab_release_link"
+	releaseLinksType = "gitlab_release_links"
+)
+
+// explainer builds the detail of a diagnostic about a failed call to GitLab: what failed (a sentence naming the
+// project, tag and link), a blank line, what GitLab said, and what the user can do, in words and commands that
+// fit the resource, data source or list resource it is for.
+type explainer struct {
+	data     *providerData
+	typeName string // the Terraform type, for the commands the advice prints
+	// inState is true when the object is in the state (a refresh, an update, a destroy): forgetting it is then one
+	// way out of a project that is gone. A create or a read of a data source never advises that.
+	inState bool
+}
+
+// explain returns the explainer for a Terraform type; inState says whether the object failing is in the state.
+func (p *providerData) explain(typeName string, inState bool) explainer {
+	return explainer{data: p, typeName: typeName, inState: inState}
+}
+
+// detail is the detail of a diagnostic: what failed, then what GitLab said, then the advice.
+func (e explainer) detail(what, project, tag string, err error) string {
 	var down *gitlab.UnavailableError
 	if errors.As(err, &down) {
 		return what + "\n\n" + outageDetail(down)
@@ -20,20 +41,32 @@ func (p *providerData) errorDetail(what string, project, tag string, err error) 
 	if gitlab.HasStatus(err, 0) {
 		said = "The request failed" // no answer from GitLab to quote
 	}
-	return fmt.Sprintf("%s\n\n%s: %s\n\n%s", what, said, err, p.advice(project, tag, err))
+	return fmt.Sprintf("%s\n\n%s: %s\n\n%s", what, said, err, e.advice(project, tag, err))
+}
+
+// releaseRead explains a failed listing of a release's links: a missing project or release is named as such.
+func (e explainer) releaseRead(project, tag string, err error) string {
+	switch {
+	case gitlab.IsProjectNotFound(err):
+		return e.detail(fmt.Sprintf("Project %q was not found.", project), project, tag, err)
+	case gitlab.IsRecordNotFound(err):
+		return e.detail(fmt.Sprintf("Release %q was not found in project %q.", tag, project), project, tag, err)
+	default:
+		return e.detail(fmt.Sprintf("Could not read the links of release %q in project %q.", tag, project), project, tag, err)
+	}
 }
 
 // advice says what to check for an error from GitLab. Without a token, GitLab's answers to anonymous requests
 // (404 for a private project, 403 for a write to a public one) are explained by that first.
-func (p *providerData) advice(project, tag string, err error) string {
-	if p != nil && p.noToken != "" && (gitlab.IsProjectNotFound(err) || gitlab.HasStatus(err, 403)) {
+func (e explainer) advice(project, tag string, err error) string {
+	if e.data != nil && e.data.noToken != "" && (gitlab.IsProjectNotFound(err) || gitlab.HasStatus(err, 403)) {
 		return fmt.Sprintf("No token is configured: %s. GitLab therefore answers as to an anonymous visitor, who may "+
 			"not change links and for whom a private project does not exist. Set the provider's token attribute, or the "+
 			"GITLAB_TOKEN environment variable, to an access token with the api scope. In GitLab CI, CI_JOB_TOKEN is used "+
 			"automatically only against the GitLab that runs the job: when no base URL is configured, or it has the "+
-			"origin of CI_API_V4_URL or CI_SERVER_URL.\n\n%s", p.noToken, advice(project, tag, err))
+			"origin of CI_API_V4_URL or CI_SERVER_URL.\n\n%s", e.data.noToken, e.remedy(project, tag, err))
 	}
-	return advice(project, tag, err)
+	return e.remedy(project, tag, err)
 }
 
 // outageDetail explains an outage in full once per provider run; every other request that met it fails with
@@ -49,8 +82,8 @@ func outageDetail(down *gitlab.UnavailableError) string {
 		"GitLab changed nothing, and no resource left the state: run Terraform again once GitLab answers.", down)
 }
 
-// advice says what to check for an error from GitLab.
-func advice(project, tag string, err error) string {
+// remedy says what to do about an error from GitLab, whoever configured the token.
+func (e explainer) remedy(project, tag string, err error) string {
 	switch {
 	case gitlab.HasMessage(err, "insufficient_scope"):
 		return "The token is valid but only has read access: give it the api scope to manage release links."
@@ -62,7 +95,7 @@ func advice(project, tag string, err error) string {
 			"the api scope whose user has at least the Developer role in the project (Maintainer where tag %q is protected).",
 			project, tag)
 	case gitlab.IsProjectNotFound(err):
-		return projectNotFoundAdvice(project)
+		return e.projectNotFound(project)
 	case gitlab.IsRecordNotFound(err):
 		return fmt.Sprintf("Project %q has no release for tag %q. Check tag_name (it is case-sensitive); a git tag alone is "+
 			"not enough, the release must exist before links can be attached.", project, tag)
@@ -124,22 +157,25 @@ func tlsAdvice(msg string) string {
 	}
 }
 
-// projectNotFoundAdvice explains GitLab's "404 Project Not Found", which means either that the project does not
-// exist or that the token cannot see it: GitLab answers the same for a private project without access. Since the
-// link may well still exist, the way out for a project deleted on purpose is to forget its links, not to destroy
-// them: a destroy meets the same answer.
-func projectNotFoundAdvice(project string) string {
+// projectNotFound explains GitLab's "404 Project Not Found", which means either that the project does not exist
+// or that the token cannot see it: GitLab answers the same for a private project without access. For an object in
+// the state, the link may well still exist, so the way out for a project deleted on purpose is to forget it, not
+// to destroy it: a destroy meets the same answer.
+func (e explainer) projectNotFound(project string) string {
 	hint := ""
 	if !strings.Contains(project, "/") && !isNumeric(project) {
 		hint = " A path must be the full path including the group, such as my-group/my-project."
 	}
-	return fmt.Sprintf("Either project %q does not exist (it was deleted, renamed or mistyped) or the token cannot see it: "+
+	out := fmt.Sprintf("Either project %q does not exist (it was deleted, renamed or mistyped) or the token cannot see it: "+
 		"GitLab answers the same for a private project the token has no access to, and for every private project when no "+
-		"token is configured. Check the project ID or full path and that the token's user is a member of the project.%s\n\n"+
-		"If the project was deleted on purpose, its links went with it: remove them from the state with "+
-		"terraform state rm <address>, or with a removed block (Terraform 1.7 and later):\n\n"+
-		"  removed {\n    from = gitlab_release_link.<name>\n    lifecycle {\n      destroy = false\n    }\n  }",
+		"token is configured. Check the project ID or full path and that the token's user is a member of the project.%s",
 		project, hint)
+	if !e.inState {
+		return out
+	}
+	return out + fmt.Sprintf("\n\nIf the project was deleted on purpose, its links went with it: remove them from the state "+
+		"with terraform state rm <address>, or with a removed block (Terraform 1.7 and later):\n\n"+
+		"  removed {\n    from = %s.<name>\n    lifecycle {\n      destroy = false\n    }\n  }", e.typeName)
 }
 
 // isNumeric reports whether s is a project ID rather than a path.
