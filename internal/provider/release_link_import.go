@@ -75,6 +75,22 @@ func (r *releaseLinkResource) ImportState(ctx context.Context, req resource.Impo
 	})...)
 }
 
+// importNotFound explains an import ID that names no link: a release that does not exist, or a link ID that the
+// release does not hold, with the links it does hold.
+func (p *providerData) importNotFound(ctx context.Context, project, tag string, linkID int64, err error) string {
+	links, listErr := p.links.all(ctx, project, tag)
+	if gitlab.IsRecordNotFound(err) || listErr != nil {
+		if listErr != nil {
+			err = listErr
+		}
+		return p.explain(releaseLinkType, false).releaseRead(project, tag, err) + "\n\nThere is nothing to import."
+	}
+	wanted := releaseLinkModel{Project: types.StringValue(project), TagName: types.StringValue(tag), LinkID: types.Int64Value(linkID),
+		Name: types.StringNull()}
+	return linkNotFoundDetail(wanted, links) + fmt.Sprintf(" There is nothing to import: check the link ID, the last part "+
+		"of the import ID %q.", releaseLinkID{Project: project, TagName: tag, LinkID: linkID}.String())
+}
+
 // resolveSlashID finds the one split of "<project>/<tag_name>/<link_id>" under which GitLab has the link.
 // It returns a problem sentence when there is none, more than one, or GitLab refuses to answer.
 func (r *releaseLinkResource) resolveSlashID(ctx context.Context, raw string) (releaseLinkID, string) {

@@ -47,6 +47,12 @@ func TestAccReleaseLink_import(t *testing.T) {
 				ImportStateIdFunc: importID(func(id string) string { return env.Project + ":release/v1.0:" + id })},
 			{ResourceName: testResource, ImportState: true, ImportStateId: env.Project + "/release/v1.0/999999",
 				ExpectError: regexp.MustCompile(`No release link matches the import ID`)},
+			// Not Terraform's bare "Cannot import non-existent remote object": the link, release and project are named.
+			{ResourceName: testResource, ImportState: true, ImportStateId: env.Project + ":release/v1.0:999999",
+				ExpectError: wrapped(`Unable to Import Release Link.*Release "release/v1.0" of project "` + env.Project +
+					`" has no link with ID 999999. Its links are: "app" \(ID \d+\).*nothing to import: check the link ID`)},
+			{ResourceName: testResource, ImportState: true, ImportStateId: env.Project + ":v9.9.9:1",
+				ExpectError: wrapped(`Unable to Import Release Link.*Release "v9.9.9" was not found in project "` + env.Project + `".*nothing to import`)},
 			{ResourceName: testResource, ImportState: true, ImportStateId: "not-an-id",
 				ExpectError: regexp.MustCompile(`(?s)Use <project>:<tag_name>:<link_id>.*for example`)},
 		},

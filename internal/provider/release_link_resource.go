@@ -175,7 +175,14 @@ func (r *releaseLinkResource) Read(ctx context.Context, req resource.ReadRequest
 	defer cancel()
 
 	project, tag, linkID := state.Project.ValueString(), state.TagName.ValueString(), state.LinkID.ValueInt64()
+	// The first read after an import has only the import ID's three parts: no name yet.
+	imported := state.Name.IsNull() && state.Filepath.IsNull()
 	link, err := r.data.links.read(ctx, project, tag, linkID)
+	if imported && (errors.Is(err, errLinkGone) || gitlab.IsRecordNotFound(err)) {
+		// Terraform would only say "Cannot import non-existent remote object".
+		resp.Diagnostics.AddError("Unable to Import Release Link", r.data.importNotFound(ctx, project, tag, linkID, err))
+		return
+	}
 	if errors.Is(err, errLinkGone) || gitlab.IsRecordNotFound(err) {
 		// The link or its whole release was deleted outside Terraform: forget it so the next plan re-creates it.
 		// The framework wants an identity even for a resource that is going away.
@@ -190,8 +197,8 @@ func (r *releaseLinkResource) Read(ctx context.Context, req resource.ReadRequest
 			fmt.Sprintf("Could not read link %d of release %q in project %q.", linkID, tag, project), project, tag, err))
 		return
 	}
-	if state.Name.IsNull() && state.Filepath.IsNull() {
-		// The first read after an import. A link without a path gets filepath = "", as the official SDKv2 provider
+	if imported {
+		// A link without a path gets filepath = "", as the official SDKv2 provider
 		// stored it, which a configuration that leaves the path out plans as it is (see planPaths) and one that
 		// says filepath = "" matches.
 		state.Filepath = types.StringValue("")

@@ -43,6 +43,8 @@ func TestAccReleaseLinks_import(t *testing.T) {
 				ExpectError: wrapped(`has two colons, like the ID of one gitlab_release_link`)},
 			{ResourceName: testLinks, ImportState: true, ImportStateId: env.Project + "/release/v9",
 				ExpectError: wrapped(`No release matches the import ID`)},
+			{ResourceName: testLinks, ImportState: true, ImportStateId: env.Project + ":release/v9",
+				ExpectError: wrapped(`Unable to Import Release Links.*Release "release/v9" was not found in project "` + env.Project + `".*nothing to import`)},
 			{ResourceName: testLinks, ImportState: true, ImportStateId: "not-an-id",
 				ExpectError: regexp.MustCompile(`(?s)Use <project>:<tag_name> or <project>/<tag_name>.*for example`)},
 		},

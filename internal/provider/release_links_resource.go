@@ -140,6 +140,13 @@ func (r *releaseLinksResource) Read(ctx context.Context, req resource.ReadReques
 
 	project, tag := state.Project.ValueString(), state.TagName.ValueString()
 	links, err := r.data.links.all(ctx, project, tag)
+	if gitlab.IsRecordNotFound(err) && state.Links.IsNull() {
+		// The first read after an import, of a release that does not exist: say so, rather than Terraform's bare
+		// "Cannot import non-existent remote object".
+		resp.Diagnostics.AddError("Unable to Import Release Links",
+			r.data.explain(releaseLinksType, false).releaseRead(project, tag, err)+"\n\nThere is nothing to import.")
+		return
+	}
 	if gitlab.IsRecordNotFound(err) {
 		// The release was deleted outside Terraform, and its links with it: the next plan creates them anew.
 		resp.Diagnostics.Append(setReleaseIdentity(ctx, resp.Identity, state.Project, state.TagName)...)
