@@ -59,8 +59,8 @@ const takenAdvice = "Link names, URLs and direct asset paths are unique within a
 
 // lostCreateNote follows a failed create whose request reached GitLab, which may have created the link anyway.
 const lostCreateNote = "GitLab may have created the link all the same: the request reached it, but its answer did " +
-	"not come back. If so, the next apply reports the link as already taken and prints the terraform import command " +
-	"that puts it under this resource."
+	"not come back. The state records this create, without a link ID, and Terraform marks it tainted: the next " +
+	"apply looks for the link, replaces it if GitLab made it and creates it if not. Nothing needs importing."
 
 // createErrorDetail explains a failed create. For "has already been taken" it names the existing links that
 // hold the name, URL or path, and shows how to import them.

@@ -77,9 +77,9 @@ func TestAccReleaseLink_underFaults(t *testing.T) {
 	})
 }
 
-// TestAccReleaseLink_retriesExhausted shows the error once retries run out, and the way out when GitLab had
-// committed the link before answering 502: the next apply, a new run that cannot know the link is its own, names
-// it with the import command, and after the import the plan is empty.
+// TestAccReleaseLink_retriesExhausted shows the error once retries run out on a create whose attempts reached
+// GitLab, and that the next apply converges by itself whether GitLab made the link or not: the failed create left
+// its values in the state, without a link ID, and the refresh finds the link it made, or finds none.
 func TestAccReleaseLink_retriesExhausted(t *testing.T) {
 	env := newTestEnv(t)
 	env.requireEmulator(t)
@@ -88,40 +88,43 @@ func TestAccReleaseLink_retriesExhausted(t *testing.T) {
 	post := func(kind gitlabtest.FaultKind) gitlabtest.Fault {
 		return gitlabtest.Fault{Method: "POST", Route: gitlabtest.RouteLinks, Kind: kind}
 	}
-	var orphan int64
+	mayHaveMade := wrapped(`Unable to Create Release Link.*GitLab at \S+ is unreachable or failing: 2 attempts over \S+ failed, ` +
+		`the last one \(POST \S+\) with 502 Bad Gateway.*GitLab may have created the link all the same.*Nothing needs importing`)
+	var made int64
 	env.parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             env.checkNoLinks(env.Tag),
 		Steps: []resource.TestStep{
 			{
+				// Neither attempt was carried out.
 				PreConfig:   func() { env.emu.AddFaults(post(gitlabtest.FaultBadGateway), post(gitlabtest.FaultBadGateway)) },
 				Config:      config,
-				ExpectError: wrapped(`Unable to Create Release Link.*GitLab at \S+ is unreachable or failing: 2 attempts over \S+ failed, the last one \(POST \S+\) with 502 Bad Gateway`),
+				ExpectError: mayHaveMade,
 			},
 			{
-				// The first attempt was committed and answered 502, the retry failed too: the link exists, outside state.
+				// The refresh finds no link, so the create runs again. Its first attempt is committed and answered
+				// 502, and the retry fails too: the link exists, and only the state's record of the write knows.
 				PreConfig: func() {
 					env.emu.AddFaults(post(gitlabtest.FaultCommitThenBadGateway), post(gitlabtest.FaultBadGateway))
 				},
 				Config:      config,
-				ExpectError: wrapped(`with 502 Bad Gateway.*GitLab may have created the link all the same.*next apply reports the link as already taken`),
+				ExpectError: mayHaveMade,
 			},
 			{
-				PreConfig:   func() { orphan = env.linkNamed(t, env.Tag, "app").ID },
-				Config:      config,
-				ExpectError: env.takenError(0, ""),
-			},
-			{
-				Config: config, ResourceName: testResource, ImportState: true, ImportStatePersist: true,
-				ImportStateIdFunc: func(*terraform.State) (string, error) {
-					return fmt.Sprintf("%s:%s:%d", env.Project, env.Tag, orphan), nil
+				// The refresh recognises the link the lost write made, and the tainted resource is replaced: no
+				// "has already been taken", no import.
+				PreConfig: func() { made = env.linkNamed(t, env.Tag, "app").ID },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionDestroyBeforeCreate)}},
+				Check: func(s *terraform.State) error {
+					if l := env.linkNamed(t, env.Tag, "app"); l.ID == made {
+						return fmt.Errorf("link %d was kept, want it replaced", made)
+					}
+					return env.checkLinkCount(t, env.Tag, 1)(s)
 				},
 			},
-			{
-				Config:           config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-				Check:            env.holdsLink(t, &orphan),
-			},
+			{Config: config, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
 		},
 	})
 }
@@ -184,4 +187,28 @@ func TestAccReleaseLink_tokenNeverLogged(t *testing.T) {
 			t.Errorf("the token from the provider block appears in line %d of the TRACE log: %.300s", i+1, line)
 		}
 	}
+}
+
+// TestAccReleaseLink_destroyAfterLostCreate destroys, without a refresh, a resource whose create GitLab carried out
+// and whose answer was lost: the link the state knows only by its values is found and deleted, not forgotten.
+func TestAccReleaseLink_destroyAfterLostCreate(t *testing.T) {
+	requireAcc(t)
+	env := newParallelTestEnv(t)
+	env.requireEmulator(t)
+	tf := newTerraformCLI(t, buildProvider(t, "test"))
+	tf.write("main.tf", requiredProviders+strings.Replace(env.linkConfig(env.Project, env.Tag, linkBody), "}", "  retries = 1\n}", 1))
+	env.emu.AddFaults(faultOn("POST", gitlabtest.FaultCommitThenBadGateway), faultOn("POST", gitlabtest.FaultBadGateway))
+	if out, code := tf.run("apply", "-auto-approve"); code == 0 || !strings.Contains(out, "may have created the link") {
+		t.Fatalf("apply exited %d, want the lost create's error:\n%s", code, out)
+	}
+	if n := len(env.emu.Links(env.Project, env.Tag)); n != 1 {
+		t.Fatalf("GitLab holds %d links after the lost create, want 1", n)
+	}
+	if out, code := tf.run("destroy", "-auto-approve", "-refresh=false"); code != 0 {
+		t.Fatalf("destroy failed (%d):\n%s", code, out)
+	}
+	if n := len(env.emu.Links(env.Project, env.Tag)); n != 0 {
+		t.Fatalf("destroy left %d links on the release", n)
+	}
+	tf.requireState()
 }

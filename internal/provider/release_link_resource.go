@@ -153,6 +153,14 @@ func (r *releaseLinkResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Create Release Link", r.data.createErrorDetail(project, tag, want.name, err))
+		if maybeMade(err) {
+			// GitLab may hold the link. The state keeps this write, without a link ID, so that the next refresh can
+			// tell the link from anyone else's (see Read); Terraform marks it tainted, and the next apply replaces it.
+			plan.LinkID, plan.ID, plan.DirectAssetURL, plan.External = types.Int64Null(), types.StringNull(), types.StringNull(), types.BoolNull()
+			raw, diags := plan.toRaw(ctx, req.Plan.Raw.Type())
+			resp.Diagnostics.Append(diags...)
+			resp.State.Raw = raw
+		}
 		return
 	}
 	r.data.links.claim(link.ID)
@@ -175,6 +183,10 @@ func (r *releaseLinkResource) Read(ctx context.Context, req resource.ReadRequest
 	defer cancel()
 
 	project, tag, linkID := state.Project.ValueString(), state.TagName.ValueString(), state.LinkID.ValueInt64()
+	if state.LinkID.IsNull() {
+		r.readLostCreate(ctx, &state, resp)
+		return
+	}
 	// The first read after an import has only the import ID's three parts: no name yet.
 	imported := state.Name.IsNull() && state.Filepath.IsNull()
 	link, err := r.data.links.read(ctx, project, tag, linkID)
@@ -266,6 +278,18 @@ func (r *releaseLinkResource) Delete(ctx context.Context, req resource.DeleteReq
 	defer cancel()
 
 	project, tag, linkID := state.Project.ValueString(), state.TagName.ValueString(), state.LinkID.ValueInt64()
+	if state.LinkID.IsNull() {
+		// A create whose answer was lost, not refreshed since (-refresh=false): the link may exist.
+		link, err := r.findLostCreate(ctx, &state)
+		if err != nil {
+			resp.Diagnostics.AddError("Unable to Delete Release Link", err.Error())
+			return
+		}
+		if link == nil {
+			return
+		}
+		linkID = link.ID
+	}
 	defer r.data.links.invalidate(tag)
 	err := r.data.client.DeleteReleaseLink(ctx, project, tag, linkID)
 	if err == nil || gitlab.IsRecordNotFound(err) {
@@ -277,6 +301,46 @@ func (r *releaseLinkResource) Delete(ctx context.Context, req resource.DeleteReq
 	resp.Diagnostics.AddError("Unable to Delete Release Link", r.data.explain(releaseLinkType, true).detail(
 		fmt.Sprintf("Could not delete link %d of release %q in project %q, so it stays in the state.", linkID, tag, project),
 		project, tag, err))
+}
+
+// readLostCreate refreshes the state a create left when its answer was lost: the values it sent, without a link
+// ID. A link of the release that holds exactly those values is the one that create made (names, URLs and paths are
+// unique in a release), and becomes this resource's; if there is none, the create was not carried out, and the
+// resource leaves the state for the next plan to create it.
+func (r *releaseLinkResource) readLostCreate(ctx context.Context, state *releaseLinkResourceModel, resp *resource.ReadResponse) {
+	link, err := r.findLostCreate(ctx, state)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Read Release Link", err.Error())
+		return
+	}
+	if link == nil {
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.releaseLinkModel)...)
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	tflog.Info(ctx, "found the link made by a create whose answer was lost", map[string]any{"link_id": link.ID})
+	state.setFromAPI(link)
+	resp.Diagnostics.Append(state.save(ctx, &resp.State, resp.Identity)...)
+}
+
+// findLostCreate looks for the link that a create whose answer was lost made, as readLostCreate describes: the
+// link, nil when there is none, or an error that explains why the release could not be read.
+func (r *releaseLinkResource) findLostCreate(ctx context.Context, state *releaseLinkResourceModel) (*gitlab.ReleaseLink, error) {
+	project, tag := state.Project.ValueString(), state.TagName.ValueString()
+	links, err := r.data.links.all(ctx, project, tag)
+	if gitlab.IsRecordNotFound(err) {
+		return nil, nil // the release is gone, and the link with it
+	}
+	if err != nil {
+		return nil, errors.New(r.data.explain(releaseLinkType, true).detail(fmt.Sprintf("Could not look for link %q of "+
+			"release %q in project %q, whose create may have been carried out.", state.Name.ValueString(), tag, project), project, tag, err))
+	}
+	for i := range links {
+		if apiFields(&links[i], tag) == state.fields() && r.data.links.claim(links[i].ID) {
+			return &links[i], nil
+		}
+	}
+	return nil, nil
 }
 
 // ModifyPlan plans the asset path under both of its names from the configuration, and fills in the computed values

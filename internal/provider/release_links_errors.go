@@ -32,13 +32,24 @@ func nonEmptyReleaseDetail(project, tag string, links []gitlab.ReleaseLink) stri
 }
 
 // createFailureDetail explains a create that failed part-way: which links were not created, and whether the
-// ones that were have been deleted again.
+// ones that were, or may have been, have been deleted again.
 func (p *providerData) createFailureDetail(project, tag string, writes []linkWrite, results []writeResult, u undone) string {
 	f := failedWrites(writes, results)
-	undo := fmt.Sprintf("The %d links that were created have been deleted again, so the release is as it was.", u.deleted)
-	if len(u.left) > 0 {
-		undo = fmt.Sprintf("Of the links that were created, %d could not be deleted again:\n\n%s\n\nThey are in the "+
-			"state, which Terraform marks as tainted: the next apply deletes them and creates every link anew.", len(u.left), u.failures)
+	const tainted = "They are recorded in the state, which Terraform marks as tainted: the next apply reads the release, " +
+		"deletes what this create left on it, and creates every link anew."
+	var undo string
+	switch {
+	case u.interrupted:
+		undo = fmt.Sprintf("The apply was interrupted, so no link was deleted again: %d links were created and %d more may "+
+			"have been, whose answers did not come back. %s", len(u.left), len(u.unchecked), tainted)
+	case len(u.unchecked) > 0:
+		undo = fmt.Sprintf("%d of these may have been created all the same: the requests reached GitLab, but their answers "+
+			"were lost, and the provider could not look for the links they may have made (%s). Those links, and any of the "+
+			"other links that could not be deleted again, are not forgotten. %s", len(u.unchecked), u.uncheckedBy, tainted)
+	case len(u.left) > 0:
+		undo = fmt.Sprintf("Of the links that were created, %d could not be deleted again:\n\n%s\n\n%s", len(u.left), u.failures, tainted)
+	default:
+		undo = fmt.Sprintf("The %d links that were created have been deleted again, so the release is as it was.", u.deleted)
 	}
 	what := fmt.Sprintf("Could not create %d of the %d links of release %q in project %q:\n\n%s\n\n%s",
 		f.count, len(writes), tag, project, f.list, undo)
@@ -100,9 +111,20 @@ func failedWrites(writes []linkWrite, results []writeResult) writeFailures {
 			if first == nil {
 				first = r.err
 			}
+		case errors.As(r.err, &down) && maybeMade(r.err):
+			lines = append(lines, fmt.Sprintf("  - %s: may have been made, its answer was lost; then GitLab became unreachable or "+
+				"failing (see below)", writes[i].describe()))
+			if !errors.As(first, &down) {
+				first = r.err
+			}
 		case errors.As(r.err, &down):
 			lines = append(lines, fmt.Sprintf("  - %s: not made, GitLab is unreachable or failing (see below)", writes[i].describe()))
 			if !errors.As(first, &down) {
+				first = r.err
+			}
+		case maybeMade(r.err):
+			lines = append(lines, fmt.Sprintf("  - %s: may have been made, its answer was lost: %s", writes[i].describe(), r.err))
+			if first == nil {
 				first = r.err
 			}
 		default:

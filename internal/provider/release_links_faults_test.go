@@ -230,3 +230,39 @@ func TestAccReleaseLinks_convergesAfterFailures(t *testing.T) {
 		},
 	})
 }
+
+// TestAccReleaseLinks_lostCreateConverges: the only create of a new gitlab_release_links is committed on GitLab and
+// its answer lost, and GitLab then fails every request, the search for that link included. The error says the
+// link may have been created and was not looked for, the state records the write, and the next apply converges by
+// itself: no "already has 1 links", no import.
+func TestAccReleaseLinks_lostCreateConverges(t *testing.T) {
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	links := manyLinks(1, "v1")
+	config := withProviderSetting(env.linksConfig(env.Project, env.Tag, links), "retries = 1")
+	env.parallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		CheckDestroy:             env.checkNoLinks(env.Tag),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					env.emu.AddFaults(faultOn("POST", gitlabtest.FaultCommitThenBadGateway), faultOn("POST", gitlabtest.FaultBadGateway))
+				},
+				Config: config,
+				ExpectError: wrapped(`Could not create 1 of the 1 links.*create of link "asset-0": may have been made.*` +
+					`1 of these may have been created all the same.*could not look for the links.*tainted`),
+			},
+			{
+				PreConfig: func() {
+					if n := len(env.emu.Links(env.Project, env.Tag)); n != 1 {
+						t.Errorf("GitLab holds %d links after the lost create, want the 1 it made", n)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testLinks, plancheck.ResourceActionDestroyBeforeCreate)}},
+				Check: env.holds(t, env.Tag, links),
+			},
+		},
+	})
+}

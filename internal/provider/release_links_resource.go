@@ -113,11 +113,17 @@ func (r *releaseLinksResource) Create(ctx context.Context, req resource.CreateRe
 	if len(made) < len(writes) {
 		u := r.undoCreate(ctx, project, tag, writes, results, timeout, &resp.Diagnostics)
 		resp.Diagnostics.AddError("Unable to Create Release Links", r.data.createFailureDetail(project, tag, writes, results, u))
-		if len(u.left) == 0 {
+		if len(u.left) == 0 && len(u.unchecked) == 0 {
 			return
 		}
-		// What could not be deleted again stays in the state, so nothing is forgotten; Terraform taints it.
+		// What could not be deleted again, and every create that may have been made and could not be looked for,
+		// stays in the state, so that nothing is forgotten; Terraform taints it. The next refresh reads the release
+		// as it is, this resource's own links included, and the apply replaces them all.
 		made = u.left
+		for _, f := range u.unchecked {
+			made[f.name] = linkElement{url: types.StringValue(f.url), linkType: types.StringValue(f.linkType),
+				path: types.StringPointerValue(optionalPath(f.path)), linkID: types.Int64Null(), directAssetURL: types.StringNull()}
+		}
 	}
 	plan.ID = types.StringValue(releaseID{Project: project, TagName: tag}.String())
 	plan.Links = linksValue(made)

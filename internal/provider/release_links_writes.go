@@ -219,29 +219,56 @@ type undone struct {
 	deleted  int
 	left     map[string]linkElement
 	failures string
+	// unchecked are the creates that may have been made (their answers were lost) and that undoCreate could not
+	// look for, with why: they are recorded in the state without a link ID, for the next refresh to find.
+	unchecked   []linkFields
+	uncheckedBy error
+	// interrupted is true when nothing was undone because the apply was interrupted: no new write starts then.
+	interrupted bool
+}
+
+// maybeMade reports whether a write that failed may have been carried out all the same: one of its attempts
+// reached GitLab and its answer was lost.
+func maybeMade(err error) bool {
+	var gerr *gitlab.Error
+	return errors.As(err, &gerr) && gerr.MaybeCommitted
 }
 
 // undoCreate deletes again the links of a create that failed part-way, since they did not exist before. That
 // includes the links its lost writes made, recognised as takenLink recognises them: a write whose answer was
-// lost, and a link with exactly its values that no other resource of the walk created or adopted.
+// lost, and a link with exactly its values that no other resource of the walk created or adopted. What it cannot
+// delete, or cannot look for, it returns, for the state to record.
+//
+// An interrupted create (Ctrl-C) undoes nothing, since no new write starts after an interrupt: it returns every
+// link made, and every lost write, for the state.
 func (r *releaseLinksResource) undoCreate(ctx context.Context, project, tag string, writes []linkWrite, results []writeResult, timeout time.Duration, diags *diag.Diagnostics) undone {
-	// The create may have stopped because its deadline passed or it was interrupted; undoing gets a deadline of
-	// its own.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
-	defer cancel()
 	made := map[int64]*gitlab.ReleaseLink{}
+	sentPath := map[int64]string{} // the path each create sent, which GitLab may show in a form not read back
 	var lost []linkFields
 	for i, res := range results {
-		var gerr *gitlab.Error
 		switch {
 		case res.done:
-			made[res.link.ID] = res.link
-		case errors.As(res.err, &gerr) && gerr.MaybeCommitted:
+			made[res.link.ID], sentPath[res.link.ID] = res.link, writes[i].to.path
+		case maybeMade(res.err):
 			lost = append(lost, writes[i].to)
 		}
 	}
+	u := undone{left: map[string]linkElement{}}
+	if errors.Is(ctx.Err(), context.Canceled) {
+		for id, link := range made {
+			u.left[link.Name] = elementFromAPI(link, tag, sentPath[id])
+		}
+		u.unchecked, u.uncheckedBy, u.interrupted = lost, ctx.Err(), true
+		return u
+	}
+	// The create may have stopped because its deadline passed; undoing gets a deadline of its own.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+	defer cancel()
 	if len(lost) > 0 {
 		links, err := r.data.client.ListReleaseLinks(ctx, project, tag)
+		if err != nil {
+			u.unchecked, u.uncheckedBy = lost, err
+		}
 		for i := 0; err == nil && i < len(links); i++ {
 			if slices.Contains(lost, apiFields(&links[i], tag)) && r.data.links.claim(links[i].ID) {
 				made[links[i].ID] = &links[i]
@@ -255,7 +282,6 @@ func (r *releaseLinksResource) undoCreate(ctx context.Context, project, tag stri
 	}
 	deletes := orderWrites(undo)
 	results = r.data.runWrites(ctx, project, tag, deletes, r.data.parallelism, diags)
-	u := undone{left: map[string]linkElement{}}
 	for i, res := range results {
 		if !res.done {
 			link := made[deletes[i].linkID]
