@@ -22,7 +22,8 @@ type linkCache struct {
 
 	mu       sync.Mutex
 	releases map[releaseKey]*releaseListing
-	claimed  map[int64]bool // links created or adopted in this walk
+	claimed  map[int64]bool  // links created or adopted in this walk
+	wrote    map[string]bool // tags written to in this walk, which makes it an apply
 }
 
 // releaseKey names a release as the configuration does; an ID and a path of the same project are two keys.
@@ -37,7 +38,7 @@ type releaseListing struct {
 }
 
 func newLinkCache(client *gitlab.Client) *linkCache {
-	return &linkCache{client: client, releases: map[releaseKey]*releaseListing{}, claimed: map[int64]bool{}}
+	return &linkCache{client: client, releases: map[releaseKey]*releaseListing{}, claimed: map[int64]bool{}, wrote: map[string]bool{}}
 }
 
 // read returns one link. A missing link is errLinkGone; a missing release or project is GitLab's 404 error.
@@ -105,11 +106,20 @@ func (c *linkCache) listing(ctx context.Context, project, tag string) *releaseLi
 func (c *linkCache) invalidate(tag string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.wrote[tag] = true
 	for key := range c.releases {
 		if key.tag == tag {
 			delete(c.releases, key)
 		}
 	}
+}
+
+// written reports whether this walk has written to a release tagged tag: a plan never writes, so the walk is an
+// apply.
+func (c *linkCache) written(tag string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.wrote[tag]
 }
 
 // all returns every link of a release, in GitLab's order, from the walk's listing.

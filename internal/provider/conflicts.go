@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
 )
@@ -92,13 +95,128 @@ func conflictingLinks(links []gitlab.ReleaseLink, project, tag string, want link
 		if l.Name != want.name && l.URL != want.url && (want.path == "" || path != want.path) {
 			continue
 		}
-		pathText := "no direct asset path"
-		if path != "" {
-			pathText = "direct asset path " + path
-		}
-		id := releaseLinkID{Project: project, TagName: tag, LinkID: l.ID}
-		fmt.Fprintf(&b, "  Existing link %d: name %q, URL %s, %s.\n  terraform import gitlab_release_link.<name> '%s'\n"+
-			"  import {\n    to = gitlab_release_link.<name>\n    id = %q\n  }\n", l.ID, l.Name, l.URL, pathText, id, id)
+		b.WriteString(existingLink(l, project, tag))
 	}
 	return b.String()
+}
+
+// existingLink describes a link of a release with its import command and import block.
+func existingLink(l *gitlab.ReleaseLink, project, tag string) string {
+	path, _ := pathFromDirectAssetURL(l, tag)
+	pathText := "no direct asset path"
+	if path != "" {
+		pathText = "direct asset path " + path
+	}
+	id := releaseLinkID{Project: project, TagName: tag, LinkID: l.ID}
+	return fmt.Sprintf("  Existing link %d: name %q, URL %s, %s.\n  terraform import gitlab_release_link.<name> '%s'\n"+
+		"  import {\n    to = gitlab_release_link.<name>\n    id = %q\n  }\n", l.ID, l.Name, l.URL, pathText, id, id)
+}
+
+// newLink is a link that a plan creates, or the values that a plan gives a link on a release it did not hold
+// them on, as far as they are known at plan time: values unknown until apply are left out, and cannot conflict.
+type newLink struct {
+	name   string      // for messages; "" when unknown
+	values []linkValue // the known values it claims
+	at     path.Path   // where a conflict is reported
+}
+
+// checkLinks is the plan-time check of the links a plan creates (or moves, or gives new values) on a release, at
+// the cost of one listing of the release per walk, shared with the refreshes (cache.go). With project and tag
+// known, it reads the release and reports, on the resource e is for:
+//   - a value a new link claims that a link of the release holds, which no resource of this plan manages: an error
+//     naming that link, with how to import it;
+//   - with whole (a new or moved gitlab_release_links), every link of the release that no resource of this plan
+//     manages: an error, as the create would refuse the release;
+//   - a token GitLab refuses, or a failure to read: an error;
+//   - a project or release that does not exist or that the token cannot see: a warning, since another resource of
+//     the same apply may create it.
+//
+// A link that a resource of this plan manages is not a conflict: the plan may delete, move or rename it in the same
+// apply (owners.go), and the apply decides. With -refresh=false the plan does not see the links of the resources
+// it replaces, and what would be errors are warnings. Once the walk has written to the release, it is an apply,
+// whose creates meet any conflict themselves, and nothing is read again.
+func (p *providerData) checkLinks(ctx context.Context, e explainer, project, tag types.String, links []newLink, whole bool, diags *diag.Diagnostics) {
+	links = slices.DeleteFunc(links, func(n newLink) bool { return len(n.values) == 0 })
+	if p == nil || project.IsUnknown() || tag.IsUnknown() || (len(links) == 0 && !whole) || p.links.written(tag.ValueString()) {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, defaultTimeout) // a plan has no timeouts block
+	defer cancel()
+	held, err := p.links.all(ctx, project.ValueString(), tag.ValueString())
+	if err != nil {
+		p.checkFailed(e, project.ValueString(), tag.ValueString(), err, diags)
+		return
+	}
+	var others []gitlab.ReleaseLink // links of the release that no resource of this plan manages
+	for i := range held {
+		l := &held[i]
+		var claims []newLink
+		for _, n := range links {
+			if slices.ContainsFunc(apiFields(l, tag.ValueString()).values(), func(v linkValue) bool { return slices.Contains(n.values, v) }) {
+				claims = append(claims, n)
+			}
+		}
+		if len(claims) == 0 && !whole || p.owners.managed(ctx, l.ID) || p.links.written(tag.ValueString()) {
+			// A link that a resource of this plan holds may be deleted, moved or renamed in the same apply, before
+			// or after this create: the apply decides. So it does once a write to the release has come while the
+			// check waited, which makes the walk an apply.
+			continue
+		}
+		others = append(others, *l)
+		for _, n := range claims {
+			switch {
+			case p.owners.refreshSkipped():
+				diags.AddAttributeWarning(n.at, "Release Link Value May Be Taken", takenDetail(project.ValueString(), tag.ValueString(), n.name, l)+
+					"\n\nWith -refresh=false the plan cannot tell whether a resource of this configuration that it replaces holds that link.")
+			case sameValues(n, l, tag.ValueString()) && !p.owners.hasRefreshed():
+				// A link with exactly these values, in a walk that read no state: the plan of a new configuration,
+				// or the apply's second plan, in which this may be the resource's own old link, replaced with
+				// create_before_destroy. An error here would leave Terraform's replacement half-done; the create
+				// meets the link, if it is still there, with the same advice.
+				diags.AddAttributeWarning(n.at, "Release Link May Already Exist", takenDetail(project.ValueString(), tag.ValueString(), n.name, l))
+			default:
+				diags.AddAttributeError(n.at, "Release Link Value Already Taken", takenDetail(project.ValueString(), tag.ValueString(), n.name, l))
+			}
+		}
+	}
+	if whole && len(others) > 0 {
+		if p.owners.refreshSkipped() {
+			diags.AddWarning("Release May Have Links", nonEmptyReleaseDetail(project.ValueString(), tag.ValueString(), others)+
+				"\n\nWith -refresh=false the plan cannot tell whether a resource of this configuration that it replaces holds them.")
+			return
+		}
+		diags.AddError("Release Already Has Links", nonEmptyReleaseDetail(project.ValueString(), tag.ValueString(), others))
+	}
+}
+
+// sameValues reports whether a new link claims exactly the name, URL and path that link l holds.
+func sameValues(n newLink, l *gitlab.ReleaseLink, tag string) bool {
+	held := apiFields(l, tag).values()
+	return len(held) == len(n.values) && !slices.ContainsFunc(held, func(v linkValue) bool { return !slices.Contains(n.values, v) })
+}
+
+// checkFailed reports a release that could not be read at plan time.
+func (p *providerData) checkFailed(e explainer, project, tag string, err error, diags *diag.Diagnostics) {
+	switch {
+	case gitlab.IsProjectNotFound(err), gitlab.IsRecordNotFound(err):
+		diags.AddWarning("Release Not Found at Plan Time", e.releaseRead(project, tag, err)+"\n\nThe apply will meet the same "+
+			"answer unless another resource of the same apply creates the project or the release first (a gitlab_project or "+
+			"a gitlab_release of the official GitLab provider): make this resource depend on it, with a reference or "+
+			"depends_on, so that Terraform creates it first. Otherwise check project and tag_name.")
+	default:
+		diags.AddError("Unable to Check Release Links", e.releaseRead(project, tag, err))
+	}
+}
+
+// takenDetail explains a value a new link claims that link l, which no resource of this plan manages, holds.
+func takenDetail(project, tag, name string, l *gitlab.ReleaseLink) string {
+	what := fmt.Sprintf("Release %q of project %q already has a link with the name, URL or direct asset path of link %q, "+
+		"which no resource of this plan manages, so creating it would fail.", tag, project, name)
+	if name == "" {
+		what = fmt.Sprintf("Release %q of project %q already has a link with a name, URL or direct asset path this plan "+
+			"gives a new link, which no resource of this plan manages, so creating it would fail.", tag, project)
+	}
+	return fmt.Sprintf("%s The release holds:\n\n%s\n%s\n\nIf a resource of this configuration gives that link up in this "+
+		"same apply, make this resource depend on it (depends_on), so that Terraform plans and applies it first.",
+		what, existingLink(l, project, tag), takenAdvice)
 }

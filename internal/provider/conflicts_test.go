@@ -30,7 +30,9 @@ func (e *testEnv) takenError(id int64, path string) *regexp.Regexp {
 	if path != "" {
 		pathText = "direct asset path " + regexp.QuoteMeta(path)
 	}
-	return wrapped(fmt.Sprintf(`Unable to Create Release Link.*has already been taken.*Existing link %s: name %q, URL %s, %s\.`+
+	// The plan's check of the release finds the link first; the create finds it when the plan could not.
+	return wrapped(fmt.Sprintf(`(Release Link Value Already Taken.*already has a link with the name, URL or direct asset path|`+
+		`Unable to Create Release Link.*has already been taken).*Existing link %s: name %q, URL %s, %s\.`+
 		`.*terraform import gitlab_release_link.<name> '%s'.*import {.*to = gitlab_release_link.<name>.*id = "%s".*}`+
 		`.*unique within a release.*create_before_destroy.*-replace or replace_triggered_by.*cannot be created while `+
 		`the old link exists.*remove create_before_destroy from this resource, or change both the name and the URL`,

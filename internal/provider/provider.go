@@ -207,7 +207,8 @@ func (p *gitlabProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	if !config.LinksParallelism.IsNull() {
 		parallelism = int(config.LinksParallelism.ValueInt64())
 	}
-	data := &providerData{client: client, links: newLinkCache(client), noToken: missingToken(config, cfg), parallelism: parallelism}
+	data := &providerData{client: client, links: newLinkCache(client), owners: newOwners(), noToken: missingToken(config, cfg),
+		parallelism: parallelism}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ListResourceData = data

@@ -108,33 +108,31 @@ provider "gitlab" {
 	}
 }
 
+// TestAccProvider_noRequestAtConfigure: configuring the provider sends nothing, unless early_auth_check asks for one
+// request to /user. Planning a new link sends only the plan-time check's listing of its release (conflicts.go).
 func TestAccProvider_noRequestAtConfigure(t *testing.T) {
 	env := newTestEnv(t)
 	env.requireEmulator(t)
-	withCheck := strings.Replace(env.providerBlock(), "}", "  early_auth_check = false\n}", 1)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{{
-			Config:             env.withProvider(withCheck, env.linkConfig(env.Project, env.Tag, linkBody)),
-			PlanOnly:           true,
-			ExpectNonEmptyPlan: true,
-		}},
-	})
-	if counts := env.emu.RequestCounts(); len(counts) != 0 {
-		t.Errorf("planning a new link sent requests: %v", counts)
-	}
-	// With the check on, each walk makes one request to /user and nothing else.
-	withCheck = strings.Replace(env.providerBlock(), "}", "  early_auth_check = true\n}", 1)
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{{
-			Config:             env.withProvider(withCheck, env.linkConfig(env.Project, env.Tag, linkBody)),
-			PlanOnly:           true,
-			ExpectNonEmptyPlan: true,
-		}},
-	})
-	if counts := env.emu.RequestCounts(); counts["GET "+gitlabtest.RouteUser] == 0 || len(counts) != 1 {
-		t.Errorf("early_auth_check should send only GET /user: %v", counts)
+	listing := "GET " + gitlabtest.RouteLinks
+	for _, early := range []bool{false, true} {
+		env.emu.ResetRequestCounts()
+		withCheck := strings.Replace(env.providerBlock(), "}", fmt.Sprintf("  early_auth_check = %v\n}", early), 1)
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProviders,
+			Steps: []resource.TestStep{{
+				Config:             env.withProvider(withCheck, env.linkConfig(env.Project, env.Tag, linkBody)),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			}},
+		})
+		counts := env.emu.RequestCounts()
+		user := counts["GET "+gitlabtest.RouteUser]
+		delete(counts, listing)
+		delete(counts, "GET "+gitlabtest.RouteUser)
+		if len(counts) != 0 || early != (user > 0) {
+			t.Errorf("early_auth_check = %v: the plans sent %d requests to /user and %v besides the listings, want "+
+				"requests to /user only with the check", early, user, counts)
+		}
 	}
 }
 
@@ -436,15 +434,15 @@ func TestAccProvider_headersStayWithGitLab(t *testing.T) {
 		CheckDestroy:             env.checkNoLinks(env.Tag),
 		Steps: []resource.TestStep{
 			{
-				// Through the redirect, the emulator sees an anonymous request without the header, and the
-				// private project does not exist for it.
+				// Through the redirect, the emulator sees the plan's listing as an anonymous request without the
+				// header, for which the private project does not exist; the create does not follow it at all.
 				PreConfig:   env.emu.ResetRequestCounts,
 				Config:      env.withProvider(block(front.URL), config),
-				ExpectError: wrapped(`404 Project Not Found`),
+				ExpectError: wrapped(`redirects POST requests to .*where the token is not sent`),
 			},
 			{
 				PreConfig: func() {
-					if env.emu.RequestCount("POST", gitlabtest.RouteLinks) == 0 {
+					if env.emu.RequestCount("GET", gitlabtest.RouteLinks) == 0 {
 						t.Error("the redirect did not reach the emulator: the step proves nothing")
 					}
 					if n, tokens := env.emu.HeaderSeen("X-Proxy-Secret"), env.emu.TokenHeaders(); n != 0 || len(tokens) != 0 {

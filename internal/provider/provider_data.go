@@ -19,6 +19,7 @@ const defaultTimeout = 10 * time.Minute
 type providerData struct {
 	client *gitlab.Client
 	links  *linkCache
+	owners *owners
 	// noToken says why no token is sent, when none is; errors then explain GitLab's answers to anonymous requests.
 	noToken string
 	// parallelism is how many requests one gitlab_release_links resource has in flight at most.
@@ -46,6 +47,36 @@ func (p *providerData) releaseLinks(ctx context.Context, typeName string, projec
 		return nil, false
 	}
 	return links, true
+}
+
+// busy records a call of a resource or data source in progress, for the plan-time checks' view of the walk
+// (owners.go); call the function it returns when the call ends. Before the provider is configured it does nothing.
+func (p *providerData) busy() func() {
+	if p == nil {
+		return func() {}
+	}
+	return p.owners.busy()
+}
+
+// planned tells the walk which links a resource's plan has in its prior state (owners.go).
+func (p *providerData) planned(ids ...int64) {
+	if p != nil {
+		p.owners.held(false, ids...)
+	}
+}
+
+// moving reports whether a resource whose state is at fromProject and fromTag moves to toProject and toTag:
+// another tag, or another project rather than another spelling of the same one. A value unknown at plan may
+// move it.
+func (p *providerData) moving(ctx context.Context, fromProject, fromTag, toProject, toTag types.String) (bool, error) {
+	if !toTag.Equal(fromTag) || toProject.IsUnknown() {
+		return true, nil
+	}
+	if toProject.Equal(fromProject) {
+		return false, nil
+	}
+	same, err := p.sameProject(ctx, fromProject, toProject)
+	return !same, err
 }
 
 // sameProject reports whether two spellings of a project (its numeric ID and its full path) name the same

@@ -103,8 +103,9 @@ func TestAccProvider_mutualTLS(t *testing.T) {
 	for _, tc := range []struct{ name, extra, wantErr string }{
 		{"CA and client certificate", withCA + withClient, ""},
 		{"insecure with a client certificate", "  insecure = true\n" + withClient, ""},
-		{"no client certificate", withCA, `Unable to Create Release Link.*certificate.*client_cert and client_key`},
-		{"unknown CA", withClient, `Unable to Create Release Link.*certificate signed by unknown authority.*Set cacert_file`},
+		// The plan-time check of the release meets the failure first.
+		{"no client certificate", withCA, `Unable to Check Release Links.*certificate.*client_cert and client_key`},
+		{"unknown CA", withClient, `Unable to Check Release Links.*certificate signed by unknown authority.*Set cacert_file`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			env := newTestEnv(t)

@@ -71,6 +71,7 @@ func (d *releaseLinkDataSource) Configure(_ context.Context, req datasource.Conf
 }
 
 func (d *releaseLinkDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	defer d.data.busy()()
 	var config releaseLinkModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {

@@ -83,18 +83,19 @@ func TestAccReleaseLink_duplicateName(t *testing.T) {
 			{
 				Config: env.linkConfig(env.Project, env.Tag, `  name = "app"
   url  = "https://example.com/second"`),
-				ExpectError: regexp.MustCompile(`(?s)Name has already been taken.*` + hint(existing)),
+				// The plan's check of the release finds the link first.
+				ExpectError: regexp.MustCompile(`(?s)Release Link Value Already Taken.*` + hint(existing)),
 			},
 			{
 				Config: env.linkConfig(env.Project, env.Tag, `  name = "other"
   url  = "https://example.com/first"`),
-				ExpectError: regexp.MustCompile(`(?s)Url has already been taken.*` + hint(existing)),
+				ExpectError: regexp.MustCompile(`(?s)Release Link Value Already Taken.*` + hint(existing)),
 			},
 			{
 				Config: env.linkConfig(env.Project, env.Tag, `  name = "other"
   url  = "https://example.com/other"
   direct_asset_path = "/bin/tool"`),
-				ExpectError: regexp.MustCompile(`(?s)Filepath has already been taken.*` + hint(withPath)),
+				ExpectError: regexp.MustCompile(`(?s)Release Link Value Already Taken.*` + hint(withPath)),
 			},
 		},
 	})

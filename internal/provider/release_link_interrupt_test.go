@@ -31,9 +31,9 @@ import (
 // reached GitLab finish (its answer is the only record of the link GitLab made), so the state holds every link
 // GitLab made and the next apply simply creates the rest.
 //
-// A kill saves nothing: GitLab completes the creates in flight all the same, and the next apply, a new run that
-// cannot tell those links from someone else's, fails on each with "has already been taken" and its import command;
-// running the printed commands is the way out. Either way GitLab then holds exactly the configured links, none
+// A kill saves nothing: GitLab completes the creates in flight all the same, and the next plan, a new run that
+// cannot tell those links from someone else's, fails on each with the link it meets and its import command;
+// running the printed commands, then apply, is the way out. Either way GitLab then holds exactly the configured links, none
 // twice, the plan is empty and destroy removes them all.
 func TestAccReleaseLink_interruptedApply(t *testing.T) {
 	requireAcc(t)
@@ -96,6 +96,10 @@ func TestAccReleaseLink_interruptedApply(t *testing.T) {
 					if importOut, code := tf.run("import", "-lock=false", c.address, c.id); code != 0 {
 						t.Fatalf("the printed import of %s failed (%d):\n%s", c.address, code, importOut)
 					}
+				}
+				// The plan caught the taken names before any write; with the orphans imported, the rest are created.
+				if outAgain, code := tf.run("apply", "-auto-approve", "-lock=false"); code != 0 {
+					t.Fatalf("the apply after the imports failed (%d):\n%s", code, outAgain)
 				}
 			}
 			if err := env.holdsExactly(env.Tag, n, func(i int) string { return fmt.Sprintf("https://example.com/%s/asset-%d", env.Tag, i) }); err != nil {

@@ -1,6 +1,9 @@
 package provider
 
 import (
+	"slices"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
@@ -75,9 +78,13 @@ func (m releaseLinkModel) fields() linkFields {
 }
 
 // planComputed predicts the computed attributes: id from the project, tag and link ID, and direct_asset_url,
-// which equals url when no path is set and stays as it was while the path, tag and project stay.
-func (m *releaseLinkModel) planComputed(state *releaseLinkResourceModel) {
-	if state != nil && !state.LinkID.IsNull() && m.TagName.Equal(state.TagName) && !m.Project.IsUnknown() && !m.TagName.IsUnknown() {
+// which equals url when no path is set and stays as it was while the path, tag and project stay. A link that moves
+// to another release gets a new link ID there.
+func (m *releaseLinkModel) planComputed(state *releaseLinkResourceModel, moving bool) {
+	if state != nil && moving {
+		m.LinkID, m.ID, m.External = types.Int64Unknown(), types.StringUnknown(), types.BoolUnknown()
+	}
+	if state != nil && !moving && !state.LinkID.IsNull() {
 		m.LinkID = state.LinkID
 		m.ID = types.StringValue(releaseLinkID{Project: m.Project.ValueString(), TagName: m.TagName.ValueString(), LinkID: state.LinkID.ValueInt64()}.String())
 		m.External = types.BoolUnknown()
@@ -91,12 +98,32 @@ func (m *releaseLinkModel) planComputed(state *releaseLinkResourceModel) {
 	switch {
 	case pathKnown && path == "" && !m.URL.IsUnknown():
 		m.DirectAssetURL = m.URL
-	case pathKnown && path != "" && state != nil && m.TagName.Equal(state.TagName) && path == state.configuredPath() &&
-		!state.DirectAssetURL.IsNull():
+	case pathKnown && path != "" && state != nil && !moving && path == state.configuredPath() && !state.DirectAssetURL.IsNull():
 		m.DirectAssetURL = state.DirectAssetURL
 	default:
 		m.DirectAssetURL = types.StringUnknown()
 	}
+}
+
+// newLink is what the plan claims on its release, for the plan-time check (conflicts.go): every known value of a
+// link it creates or moves, and the values it gives a link that did not hold them.
+func (m releaseLinkModel) newLink(state *releaseLinkResourceModel, moving bool) newLink {
+	n := newLink{at: path.Root("name")}
+	if !m.Name.IsUnknown() {
+		n.name = m.Name.ValueString()
+		n.values = append(n.values, linkValue{'n', n.name})
+	}
+	if !m.URL.IsUnknown() {
+		n.values = append(n.values, linkValue{'u', m.URL.ValueString()})
+	}
+	if p := m.configuredPath(); p != "" && !m.DirectAssetPath.IsUnknown() && !m.Filepath.IsUnknown() {
+		n.values = append(n.values, linkValue{'p', p})
+	}
+	if state != nil && !moving {
+		held := state.fields().values()
+		n.values = slices.DeleteFunc(n.values, func(v linkValue) bool { return slices.Contains(held, v) })
+	}
+	return n
 }
 
 // planPaths plans direct_asset_path and filepath from the configuration, which sets at most one of them: that one

@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -61,15 +60,16 @@ func (r *releaseLinkResource) Schema(ctx context.Context, _ resource.SchemaReque
 			},
 			"project": schema.StringAttribute{
 				MarkdownDescription: "The project's numeric ID or full path (`group/subgroup/project`). Changing it to another " +
-					"project replaces the link; switching between the ID and the path of the same project changes nothing.",
+					"project moves the link, as a change of `tag_name` does; switching between the ID and the path of the same " +
+					"project changes nothing.",
 				Required:   true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"tag_name": schema.StringAttribute{
-				MarkdownDescription: "The tag of the release the link belongs to. Changing it replaces the link.",
-				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				MarkdownDescription: "The tag of the release the link belongs to. Changing it moves the link: it is created " +
+					"on the new release first, and deleted from the old one once it exists there.",
+				Required:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"name": schema.StringAttribute{
 				MarkdownDescription: "The link's name, unique within the release.",
@@ -130,6 +130,7 @@ func (r *releaseLinkResource) Configure(_ context.Context, req resource.Configur
 }
 
 func (r *releaseLinkResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer r.data.busy()()
 	var plan releaseLinkResourceModel
 	resp.Diagnostics.Append(plan.fromRaw(ctx, req.Plan.Raw)...)
 	if resp.Diagnostics.HasError() {
@@ -145,12 +146,7 @@ func (r *releaseLinkResource) Create(ctx context.Context, req resource.CreateReq
 
 	project, tag := plan.Project.ValueString(), plan.TagName.ValueString()
 	want := plan.fields()
-	opts := want.createOptions()
-	defer r.data.links.invalidate(tag)
-	link, err := r.data.client.CreateReleaseLink(ctx, project, tag, opts)
-	if err != nil && gitlab.HasMessage(err, "has already been taken") {
-		link, err = r.data.takenLink(ctx, project, tag, want, err, &resp.Diagnostics)
-	}
+	link, err := r.create(ctx, project, tag, want, &resp.Diagnostics)
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to Create Release Link", r.data.createErrorDetail(project, tag, want.name, err))
 		if maybeMade(err) {
@@ -163,12 +159,12 @@ func (r *releaseLinkResource) Create(ctx context.Context, req resource.CreateReq
 		}
 		return
 	}
-	r.data.links.claim(link.ID)
-	plan.setFromWrite(link, opts.DirectAssetPath)
+	plan.setFromWrite(link, optionalPath(want.path))
 	resp.Diagnostics.Append(plan.save(ctx, &resp.State, resp.Identity)...)
 }
 
 func (r *releaseLinkResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer r.data.busy()()
 	var state releaseLinkResourceModel
 	resp.Diagnostics.Append(state.fromRaw(ctx, req.State.Raw)...)
 	if resp.Diagnostics.HasError() {
@@ -209,6 +205,7 @@ func (r *releaseLinkResource) Read(ctx context.Context, req resource.ReadRequest
 			fmt.Sprintf("Could not read link %d of release %q in project %q.", linkID, tag, project), project, tag, err))
 		return
 	}
+	r.data.owners.held(true, link.ID)
 	if imported {
 		// A link without a path gets filepath = "", as the official SDKv2 provider
 		// stored it, which a configuration that leaves the path out plans as it is (see planPaths) and one that
@@ -220,6 +217,7 @@ func (r *releaseLinkResource) Read(ctx context.Context, req resource.ReadRequest
 }
 
 func (r *releaseLinkResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer r.data.busy()()
 	var plan, state releaseLinkResourceModel
 	resp.Diagnostics.Append(plan.fromRaw(ctx, req.Plan.Raw)...)
 	resp.Diagnostics.Append(state.fromRaw(ctx, req.State.Raw)...)
@@ -234,6 +232,16 @@ func (r *releaseLinkResource) Update(ctx context.Context, req resource.UpdateReq
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
+	moving, err := r.data.moving(ctx, state.Project, state.TagName, plan.Project, plan.TagName)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Update Release Link", r.data.explain(releaseLinkType, true).detail(
+			"Could not tell whether the link moves to another project.", plan.Project.ValueString(), plan.TagName.ValueString(), err))
+		return
+	}
+	if moving {
+		r.move(ctx, &plan, &state, resp)
+		return
+	}
 	project, tag, linkID := plan.Project.ValueString(), plan.TagName.ValueString(), state.LinkID.ValueInt64()
 	if plan.TagName.Equal(state.TagName) && plan.fields() == state.fields() {
 		// Only the project's spelling (ID or path of the same project) or the timeouts changed: nothing to send.
@@ -264,6 +272,7 @@ func (r *releaseLinkResource) Update(ctx context.Context, req resource.UpdateReq
 }
 
 func (r *releaseLinkResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	defer r.data.busy()()
 	var state releaseLinkResourceModel
 	resp.Diagnostics.Append(state.fromRaw(ctx, req.State.Raw)...)
 	if resp.Diagnostics.HasError() {
@@ -303,79 +312,46 @@ func (r *releaseLinkResource) Delete(ctx context.Context, req resource.DeleteReq
 		project, tag, err))
 }
 
-// readLostCreate refreshes the state a create left when its answer was lost: the values it sent, without a link
-// ID. A link of the release that holds exactly those values is the one that create made (names, URLs and paths are
-// unique in a release), and becomes this resource's; if there is none, the create was not carried out, and the
-// resource leaves the state for the next plan to create it.
-func (r *releaseLinkResource) readLostCreate(ctx context.Context, state *releaseLinkResourceModel, resp *resource.ReadResponse) {
-	link, err := r.findLostCreate(ctx, state)
-	if err != nil {
-		resp.Diagnostics.AddError("Unable to Read Release Link", err.Error())
-		return
-	}
-	if link == nil {
-		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.releaseLinkModel)...)
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	tflog.Info(ctx, "found the link made by a create whose answer was lost", map[string]any{"link_id": link.ID})
-	state.setFromAPI(link)
-	resp.Diagnostics.Append(state.save(ctx, &resp.State, resp.Identity)...)
-}
-
-// findLostCreate looks for the link that a create whose answer was lost made, as readLostCreate describes: the
-// link, nil when there is none, or an error that explains why the release could not be read.
-func (r *releaseLinkResource) findLostCreate(ctx context.Context, state *releaseLinkResourceModel) (*gitlab.ReleaseLink, error) {
-	project, tag := state.Project.ValueString(), state.TagName.ValueString()
-	links, err := r.data.links.all(ctx, project, tag)
-	if gitlab.IsRecordNotFound(err) {
-		return nil, nil // the release is gone, and the link with it
-	}
-	if err != nil {
-		return nil, errors.New(r.data.explain(releaseLinkType, true).detail(fmt.Sprintf("Could not look for link %q of "+
-			"release %q in project %q, whose create may have been carried out.", state.Name.ValueString(), tag, project), project, tag, err))
-	}
-	for i := range links {
-		if apiFields(&links[i], tag) == state.fields() && r.data.links.claim(links[i].ID) {
-			return &links[i], nil
-		}
-	}
-	return nil, nil
-}
-
 // ModifyPlan plans the asset path under both of its names from the configuration, and fills in the computed values
-// that are already known, so a plan shows "known after apply" only where something really changes.
+// that are already known, so a plan shows "known after apply" only where something really changes. It decides
+// whether a changed project or tag moves the link, tells the walk which link the resource holds (owners.go), and
+// checks a link the plan creates, moves or changes against the release it goes to (conflicts.go).
 func (r *releaseLinkResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	defer r.data.busy()()
+	var state *releaseLinkResourceModel
+	if !req.State.Raw.IsNull() {
+		state = &releaseLinkResourceModel{}
+		resp.Diagnostics.Append(state.fromRaw(ctx, req.State.Raw)...)
+	}
+	if state != nil && !state.LinkID.IsNull() {
+		r.data.planned(state.LinkID.ValueInt64())
+	}
 	if req.Plan.Raw.IsNull() {
 		return
 	}
 	var plan, config releaseLinkResourceModel
 	resp.Diagnostics.Append(plan.fromRaw(ctx, req.Plan.Raw)...)
 	resp.Diagnostics.Append(config.fromRaw(ctx, req.Config.Raw)...)
-	var state *releaseLinkResourceModel
-	if !req.State.Raw.IsNull() {
-		state = &releaseLinkResourceModel{}
-		resp.Diagnostics.Append(state.fromRaw(ctx, req.State.Raw)...)
-	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if state != nil && !plan.Project.Equal(state.Project) {
-		same, err := r.data.sameProject(ctx, state.Project, plan.Project)
-		if err != nil {
+	moving := false
+	if state != nil {
+		var err error
+		if moving, err = r.data.moving(ctx, state.Project, state.TagName, plan.Project, plan.TagName); err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("project"), "Unable to Compare Projects", r.data.explain(releaseLinkType, true).detail(
 				fmt.Sprintf("project changed from %q to %q, and GitLab could not say whether both name the same project "+
-					"(then the link stays) or two different ones (then it is replaced).", state.Project.ValueString(), plan.Project.ValueString()),
+					"(then the link stays) or two different ones (then it moves).", state.Project.ValueString(), plan.Project.ValueString()),
 				plan.Project.ValueString(), plan.TagName.ValueString(), err))
-			return
-		}
-		if !same {
-			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("project"))
 			return
 		}
 	}
 	plan.planPaths(config.releaseLinkModel, state)
-	plan.planComputed(state)
+	plan.planComputed(state, moving)
+	if state == nil || moving || plan.fields() != state.fields() {
+		r.data.checkLinks(ctx, r.data.explain(releaseLinkType, state != nil), plan.Project, plan.TagName,
+			[]newLink{plan.newLink(state, moving)}, false, &resp.Diagnostics)
+	}
 	raw, diags := plan.toRaw(ctx, req.Plan.Raw.Type())
 	resp.Diagnostics.Append(diags...)
 	if !diags.HasError() && !raw.Equal(req.Plan.Raw) {

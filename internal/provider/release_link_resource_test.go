@@ -117,7 +117,9 @@ func TestAccReleaseLink_lifecycle(t *testing.T) {
 	})
 }
 
-func TestAccReleaseLink_tagChangeReplaces(t *testing.T) {
+// TestAccReleaseLink_tagChangeMoves: a new tag_name moves the link, an update in place that creates it on the new
+// release and then deletes it from the old one.
+func TestAccReleaseLink_tagChangeMoves(t *testing.T) {
 	env := newTestEnv(t)
 	env.addRelease(t, "v2.0.0")
 	differentLink := statecheck.CompareValue(compare.ValuesDiffer())
@@ -134,7 +136,8 @@ func TestAccReleaseLink_tagChangeReplaces(t *testing.T) {
 			{
 				Config: env.linkConfig(env.Project, "v2.0.0", attrs),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionDestroyBeforeCreate)}},
+					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(testResource, tfjsonpath.New("link_id"))}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					differentLink.AddStateValue(testResource, tfjsonpath.New("link_id")),
 					expect("tag_name", knownvalue.StringExact("v2.0.0")),
@@ -197,9 +200,10 @@ func TestAccReleaseLink_projectIDOrPath(t *testing.T) {
 				},
 			},
 			{
+				// Another project: the link moves there.
 				Config: env.linkConfig(otherProject, env.Tag, attrs),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionDestroyBeforeCreate)}},
+					plancheck.ExpectResourceAction(testResource, plancheck.ResourceActionUpdate)}},
 				Check: func(*terraform.State) error {
 					if old := env.links(t, env.Tag); len(old) != 0 {
 						return fmt.Errorf("the old project's release still has %d link(s)", len(old))

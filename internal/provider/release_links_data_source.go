@@ -78,6 +78,7 @@ func (d *releaseLinksDataSource) Configure(_ context.Context, req datasource.Con
 }
 
 func (d *releaseLinksDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	defer d.data.busy()()
 	var config releaseLinksModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {

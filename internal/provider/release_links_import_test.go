@@ -83,7 +83,7 @@ func TestAccReleaseLinks_refusesReleaseWithLinks(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: config,
-				ExpectError: wrapped(fmt.Sprintf(`Unable to Create Release Links.*already has 2 links: "app" \(ID %d\), "stray" .*Nothing was changed.*`+
+				ExpectError: wrapped(fmt.Sprintf(`Release Already Has Links.*already has 2 links: "app" \(ID %d\), "stray" .*Nothing was changed.*`+
 					`terraform import gitlab_release_links.<name> '%s'.*import {.*to = gitlab_release_links.<name>.*id = "%[2]s"`,
 					existing.ID, regexp.QuoteMeta(env.Project+":"+env.Tag))),
 			},

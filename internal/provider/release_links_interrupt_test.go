@@ -106,7 +106,7 @@ func TestAccReleaseLink_interruptLeavesRateLimitWait(t *testing.T) {
 	env.emu.AddFaults(gitlabtest.Fault{Method: http.MethodPost, Route: gitlabtest.RouteLinks, Kind: gitlabtest.FaultRateLimit, RetryAfter: 120})
 	stopped := tf.watchStopProvider()
 	start := time.Now()
-	run := tf.start("apply", "-auto-approve")
+	run := tf.start("apply", "-auto-approve", "-parallelism=1") // the refused create is the only one in flight
 	run.waitFor("GitLab to refuse a create", func() bool { return env.emu.FaultsInjected() == 1 })
 	run.signal(syscall.SIGINT)
 	run.waitFor("Terraform to stop the provider", stopped)

@@ -10,8 +10,9 @@ import (
 )
 
 // TestAccReleaseLinks_requestCounts holds gitlab_release_links to the request floor with 250 links, which take
-// three pages to list: a create is a listing and a POST per link, a plan one listing per 100 links, an update of
-// every URL that plan's listing and a PUT per link, a destroy the refresh's listing and a DELETE per link.
+// three pages to list: a create is the plan-time check's listing of the empty release in each walk (the apply walk
+// plans again) and a POST per link, a plan one listing per 100 links, an update of every URL that plan's listing
+// and a PUT per link, a destroy the refresh's listing and a DELETE per link.
 func TestAccReleaseLinks_requestCounts(t *testing.T) {
 	requireAcc(t)
 	env := newTestEnv(t)
@@ -26,7 +27,7 @@ func TestAccReleaseLinks_requestCounts(t *testing.T) {
 		want   requestCounts
 		remain int
 	}{
-		{"create", []string{"apply", "-auto-approve"}, manyLinks(n, "v1"), requestCounts{list: 1, post: n}, n},
+		{"create", []string{"apply", "-auto-approve"}, manyLinks(n, "v1"), requestCounts{list: 2, post: n}, n},
 		{"plan", []string{"plan", "-detailed-exitcode"}, manyLinks(n, "v1"), requestCounts{list: 3}, n},
 		{"update", []string{"apply", "-auto-approve"}, manyLinks(n, "v2"), requestCounts{list: 3, put: n}, n},
 		{"destroy", []string{"destroy", "-auto-approve"}, manyLinks(n, "v2"), requestCounts{list: 3, del: n}, 0},

@@ -10,8 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -49,16 +47,17 @@ func (r *releaseLinksResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			},
 			"project": schema.StringAttribute{
 				MarkdownDescription: "The project's numeric ID or full path (`group/subgroup/project`). Changing it to another " +
-					"project replaces the resource; switching between the ID and the path of the same project changes nothing.",
+					"project moves the links, as a change of `tag_name` does; switching between the ID and the path of the same " +
+					"project changes nothing.",
 				Required:   true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"tag_name": schema.StringAttribute{
-				MarkdownDescription: "The tag of the release. Changing it replaces the resource: the links are deleted from " +
-					"the old release and created on the new one.",
-				Required:      true,
-				Validators:    []validator.String{stringvalidator.LengthAtLeast(1)},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				MarkdownDescription: "The tag of the release. Changing it moves the links: they are created on the new " +
+					"release, which must have none, and deleted from the old one once the new one holds them all. To keep " +
+					"the links of earlier releases, give each release a resource of its own instead (see the guide on pipelines).",
+				Required:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"links": schema.MapNestedAttribute{
 				MarkdownDescription: "Every link of the release, keyed by link name; `{}` means the release has no links. " +
@@ -79,6 +78,7 @@ func (r *releaseLinksResource) Configure(_ context.Context, req resource.Configu
 }
 
 func (r *releaseLinksResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer r.data.busy()()
 	var plan releaseLinksResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -93,44 +93,20 @@ func (r *releaseLinksResource) Create(ctx context.Context, req resource.CreateRe
 	defer cancel()
 
 	project, tag := plan.Project.ValueString(), plan.TagName.ValueString()
-	existing, err := r.data.links.all(ctx, project, tag)
-	if err != nil {
-		resp.Diagnostics.AddError("Unable to Create Release Links", r.data.explain(releaseLinksType, false).releaseRead(project, tag, err))
+	made, failed := r.createOn(ctx, project, tag, elements(plan.Links), timeout, "Unable to Create Release Links", "", &resp.Diagnostics)
+	if failed && len(made) == 0 {
 		return
 	}
-	if len(existing) > 0 {
-		// Taking a release over means deleting what is there, which must show in a plan first: an import does that.
-		resp.Diagnostics.AddError("Unable to Create Release Links", nonEmptyReleaseDetail(project, tag, existing))
-		return
-	}
-	planned := elements(plan.Links)
-	writes := make([]linkWrite, 0, len(planned))
-	for _, name := range sortedNames(planned) {
-		writes = append(writes, linkWrite{kind: writeCreate, to: planned[name].fields(name)})
-	}
-	results := r.data.runWrites(ctx, project, tag, writes, r.data.parallelism, &resp.Diagnostics)
-	made := applyResults(nil, tag, writes, results)
-	if len(made) < len(writes) {
-		u := r.undoCreate(ctx, project, tag, writes, results, timeout, &resp.Diagnostics)
-		resp.Diagnostics.AddError("Unable to Create Release Links", r.data.createFailureDetail(project, tag, writes, results, u))
-		if len(u.left) == 0 && len(u.unchecked) == 0 {
-			return
-		}
-		// What could not be deleted again, and every create that may have been made and could not be looked for,
-		// stays in the state, so that nothing is forgotten; Terraform taints it. The next refresh reads the release
-		// as it is, this resource's own links included, and the apply replaces them all.
-		made = u.left
-		for _, f := range u.unchecked {
-			made[f.name] = linkElement{url: types.StringValue(f.url), linkType: types.StringValue(f.linkType),
-				path: types.StringPointerValue(optionalPath(f.path)), linkID: types.Int64Null(), directAssetURL: types.StringNull()}
-		}
-	}
+	// What a failed create could not delete again, or could not look for, stays in the state, so that nothing is
+	// forgotten; Terraform taints it. The next refresh reads the release as it is, this resource's own links
+	// included, and the apply replaces them all.
 	plan.ID = types.StringValue(releaseID{Project: project, TagName: tag}.String())
 	plan.Links = linksValue(made)
 	resp.Diagnostics.Append(plan.save(ctx, &resp.State, resp.Identity)...)
 }
 
 func (r *releaseLinksResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer r.data.busy()()
 	var state releaseLinksResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -169,6 +145,7 @@ func (r *releaseLinksResource) Read(ctx context.Context, req resource.ReadReques
 	held := make(map[string]linkElement, len(links))
 	var known map[int64]string
 	for i := range links {
+		r.data.owners.held(true, links[i].ID)
 		if _, ok := pathFromDirectAssetURL(&links[i], tag); !ok && links[i].DirectAssetURL != links[i].URL && known == nil {
 			// A path that direct_asset_url does not show readably is the one state holds for that link.
 			known = map[int64]string{}
@@ -184,6 +161,7 @@ func (r *releaseLinksResource) Read(ctx context.Context, req resource.ReadReques
 }
 
 func (r *releaseLinksResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer r.data.busy()()
 	var plan, state releaseLinksResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -198,6 +176,16 @@ func (r *releaseLinksResource) Update(ctx context.Context, req resource.UpdateRe
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
+	moving, err := r.data.moving(ctx, state.Project, state.TagName, plan.Project, plan.TagName)
+	if err != nil {
+		resp.Diagnostics.AddError("Unable to Update Release Links", r.data.explain(releaseLinksType, true).detail(
+			"Could not tell whether the links move to another project.", plan.Project.ValueString(), plan.TagName.ValueString(), err))
+		return
+	}
+	if moving {
+		r.move(ctx, &plan, &state, timeout, resp)
+		return
+	}
 	project, tag := plan.Project.ValueString(), plan.TagName.ValueString()
 	held := elements(state.Links)
 	writes := orderWrites(changesFor(elements(plan.Links), held))
@@ -213,6 +201,7 @@ func (r *releaseLinksResource) Update(ctx context.Context, req resource.UpdateRe
 }
 
 func (r *releaseLinksResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	defer r.data.busy()()
 	var state releaseLinksResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -242,15 +231,12 @@ func (r *releaseLinksResource) Delete(ctx context.Context, req resource.DeleteRe
 }
 
 // ModifyPlan fills in the computed values that are already known: id, and for each link its link_id and
-// direct_asset_url (see planComputed), so that a plan shows which links are renamed rather than replaced. It also
-// decides whether a changed project is another project (then the resource is replaced) or another spelling of
-// the same one (then nothing changes).
+// direct_asset_url (see planComputed), so that a plan shows which links are renamed rather than replaced. It decides
+// whether a changed project or tag moves the links (another project, rather than another spelling of the same one),
+// tells the walk which links the resource holds (owners.go), and checks the release a create or a move goes to
+// (conflicts.go).
 func (r *releaseLinksResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || req.Plan.Raw.Equal(req.State.Raw) {
-		return
-	}
-	var plan releaseLinksResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	defer r.data.busy()()
 	var state *releaseLinksResourceModel
 	if !req.State.Raw.IsNull() {
 		state = &releaseLinksResourceModel{}
@@ -259,19 +245,28 @@ func (r *releaseLinksResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	replaced := state == nil || !plan.TagName.Equal(state.TagName)
-	if state != nil && !plan.Project.Equal(state.Project) {
-		same, err := r.data.sameProject(ctx, state.Project, plan.Project)
-		if err != nil {
+	if state != nil {
+		for _, e := range elements(state.Links) {
+			r.data.planned(e.linkID.ValueInt64())
+		}
+	}
+	if req.Plan.Raw.IsNull() || req.Plan.Raw.Equal(req.State.Raw) {
+		return
+	}
+	var plan releaseLinksResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	moving := false
+	if state != nil {
+		var err error
+		if moving, err = r.data.moving(ctx, state.Project, state.TagName, plan.Project, plan.TagName); err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("project"), "Unable to Compare Projects", r.data.explain(releaseLinksType, true).detail(
 				fmt.Sprintf("project changed from %q to %q, and GitLab could not say whether both name the same project "+
-					"(then the links stay) or two different ones (then they are replaced).", state.Project.ValueString(),
+					"(then the links stay) or two different ones (then they move).", state.Project.ValueString(),
 					plan.Project.ValueString()), plan.Project.ValueString(), plan.TagName.ValueString(), err))
 			return
-		}
-		if !same {
-			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("project"))
-			replaced = true
 		}
 	}
 	plan.ID = types.StringUnknown()
@@ -281,11 +276,14 @@ func (r *releaseLinksResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if !plan.Links.IsUnknown() {
 		planned := elements(plan.Links)
 		var held map[string]linkElement
-		if !replaced {
+		if !moving && state != nil {
 			held = elements(state.Links)
 		}
 		planComputed(planned, held)
 		plan.Links = linksValue(planned)
+	}
+	if state == nil || moving {
+		r.data.checkLinks(ctx, r.data.explain(releaseLinksType, state != nil), plan.Project, plan.TagName, nil, true, &resp.Diagnostics)
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }

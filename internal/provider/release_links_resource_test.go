@@ -244,7 +244,9 @@ func TestAccReleaseLinks_drift(t *testing.T) {
 	})
 }
 
-func TestAccReleaseLinks_tagChangeReplaces(t *testing.T) {
+// TestAccReleaseLinks_tagChangeMoves: a new tag_name moves the links, an update in place that creates them on the
+// new release and then deletes them from the old one.
+func TestAccReleaseLinks_tagChangeMoves(t *testing.T) {
 	env := newTestEnv(t)
 	env.addRelease(t, "v2.0.0")
 	links := map[string]linkSpec{"app": {url: "https://example.com/app", path: "/bin/app"}}
@@ -260,7 +262,7 @@ func TestAccReleaseLinks_tagChangeReplaces(t *testing.T) {
 			{
 				Config: env.linksConfig(env.Project, "v2.0.0", links),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testLinks, plancheck.ResourceActionDestroyBeforeCreate),
+					plancheck.ExpectResourceAction(testLinks, plancheck.ResourceActionUpdate),
 					plancheck.ExpectUnknownValue(testLinks, linkAttr("app", "link_id")),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
@@ -275,7 +277,7 @@ func TestAccReleaseLinks_tagChangeReplaces(t *testing.T) {
 }
 
 // Switching between the numeric ID and the full path of the project changes nothing on GitLab; another project
-// replaces the resource.
+// moves the links there.
 func TestAccReleaseLinks_projectIDOrPath(t *testing.T) {
 	env := newTestEnv(t)
 	env.requireEmulator(t)
@@ -310,7 +312,7 @@ func TestAccReleaseLinks_projectIDOrPath(t *testing.T) {
 			{
 				Config: env.linksConfig(otherProject, env.Tag, links),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testLinks, plancheck.ResourceActionDestroyBeforeCreate)}},
+					plancheck.ExpectResourceAction(testLinks, plancheck.ResourceActionUpdate)}},
 				Check: func(*terraform.State) error {
 					if old := env.links(t, env.Tag); len(old) != 0 {
 						return fmt.Errorf("the old project's release still has %d link(s)", len(old))

@@ -4,11 +4,14 @@ import (
 	"container/heap"
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
 )
@@ -291,4 +294,74 @@ func (r *releaseLinksResource) undoCreate(ctx context.Context, project, tag stri
 	u.deleted = len(deletes) - len(u.left)
 	u.failures = failedWrites(deletes, results).list
 	return u
+}
+
+// createOn creates the planned links on a release that must have none, as a create of gitlab_release_links does and
+// a move does on the release it moves to. It reports whether it failed (under summary, after intro), and returns
+// what the release holds of the links afterwards: all of them, or, after a failure, what could not be deleted
+// again and the creates that may have been made and could not be looked for.
+func (r *releaseLinksResource) createOn(ctx context.Context, project, tag string, planned map[string]linkElement, timeout time.Duration,
+	summary, intro string, diags *diag.Diagnostics) (map[string]linkElement, bool) {
+	existing, err := r.data.links.all(ctx, project, tag)
+	if err != nil {
+		diags.AddError(summary, intro+r.data.explain(releaseLinksType, false).releaseRead(project, tag, err))
+		return nil, true
+	}
+	if len(existing) > 0 {
+		// Taking a release over means deleting what is there, which must show in a plan first: an import does that.
+		diags.AddError(summary, intro+nonEmptyReleaseDetail(project, tag, existing))
+		return nil, true
+	}
+	writes := make([]linkWrite, 0, len(planned))
+	for _, name := range sortedNames(planned) {
+		writes = append(writes, linkWrite{kind: writeCreate, to: planned[name].fields(name)})
+	}
+	results := r.data.runWrites(ctx, project, tag, writes, r.data.parallelism, diags)
+	made := applyResults(nil, tag, writes, results)
+	if len(made) == len(writes) {
+		return made, false
+	}
+	u := r.undoCreate(ctx, project, tag, writes, results, timeout, diags)
+	diags.AddError(summary, intro+r.data.createFailureDetail(project, tag, writes, results, u))
+	for _, f := range u.unchecked {
+		u.left[f.name] = linkElement{url: types.StringValue(f.url), linkType: types.StringValue(f.linkType),
+			path: types.StringPointerValue(optionalPath(f.path)), linkID: types.Int64Null(), directAssetURL: types.StringNull()}
+	}
+	return u.left, true
+}
+
+// move moves the links to the release the plan names, another tag or another project. It creates every link there
+// first, as a create does, and only once the new release holds them all deletes them from the old one. A release
+// that does not exist, or holds links already, or a create that fails costs the old release nothing: its links and
+// the state stay as they were. (Deleting first, as a replacement would, strands the links when the creates then
+// fail: both releases end without them.)
+func (r *releaseLinksResource) move(ctx context.Context, plan, state *releaseLinksResourceModel, timeout time.Duration, resp *resource.UpdateResponse) {
+	project, tag := plan.Project.ValueString(), plan.TagName.ValueString()
+	fromProject, fromTag := state.Project.ValueString(), state.TagName.ValueString()
+	intro := fmt.Sprintf("The links stay on release %q of project %q, as they were: moving them to release %q of project %q "+
+		"creates every one there before deleting any here.\n\n", fromTag, fromProject, tag, project)
+	made, failed := r.createOn(ctx, project, tag, elements(plan.Links), timeout, "Unable to Move Release Links", intro, &resp.Diagnostics)
+	if failed {
+		if len(made) > 0 {
+			resp.Diagnostics.AddError("Unable to Move Release Links", fmt.Sprintf("%d of the links created on release %q of "+
+				"project %q could not be deleted again, or may have been created there, and are not in the state, which "+
+				"still holds the links of release %q. Delete them in GitLab before the next apply moves the links again.",
+				len(made), tag, project, fromTag))
+		}
+		return
+	}
+	plan.ID = types.StringValue(releaseID{Project: project, TagName: tag}.String())
+	plan.Links = linksValue(made)
+	resp.Diagnostics.Append(plan.save(ctx, &resp.State, resp.Identity)...)
+
+	held := elements(state.Links)
+	writes := orderWrites(changesFor(nil, held))
+	results := r.data.runWrites(ctx, fromProject, fromTag, writes, r.data.parallelism, &resp.Diagnostics)
+	if f := failedWrites(writes, results); f.count > 0 {
+		what := fmt.Sprintf("The links now exist on release %q of project %q, and the state holds them there, but %d of the "+
+			"%d links of release %q could not be deleted from it, and are no longer managed by Terraform. Delete them in "+
+			"GitLab, or import release %q into a gitlab_release_links of its own and give it links = {}:\n\n%s",
+			tag, project, f.count, len(writes), fromTag, fromTag, f.list)
+		resp.Diagnostics.AddError("Unable to Move Release Links", r.data.writesErrorDetail(false, what, fromProject, fromTag, f.first))
+	}
 }

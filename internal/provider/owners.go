@@ -1,0 +1,126 @@
+package provider
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// owners is what one Terraform walk has learned about which links the configuration's resources manage: the links
+// their refreshes found in their states, and the links of the prior states their plans had. It lets the plan-time
+// check of a new link tell a link that no resource here manages (a conflict the create would meet) from one that
+// a resource of this plan holds, which it may delete, move or rename in the same apply: that one is not a
+// conflict, and the apply decides (conflicts.go).
+//
+// Terraform refreshes and plans resources in parallel, in no order the provider can see, so a check may run before
+// the resource that manages a link has been refreshed. It then waits until some resource shows the link, or until
+// the walk goes quiet: no call of this provider's resources or data sources running, and none for quietPeriod.
+// Terraform holds a slot of -parallelism for each resource it plans, so with every slot held by a waiting check the
+// walk goes quiet too; a depends_on on the resource that gives the link up orders them (see takenDetail).
+type owners struct {
+	mu      sync.Mutex
+	changed chan struct{} // closed and replaced whenever something below changes
+	seen    map[int64]bool
+	// active counts the calls of resources and data sources in progress, checks waiting excluded; last is when one
+	// began or ended.
+	active int
+	last   time.Time
+	// refreshed is true once a refresh has read a link's resource in this walk; planned once a plan has had a
+	// resource's prior state. Together they tell a plan with -refresh=false (planned, never refreshed), which
+	// does not see the links of the resources it replaces, from one of new resources only.
+	refreshed, planned bool
+}
+
+// quietPeriod is how long the walk must have made no call before a check stops waiting for a link's resource.
+const quietPeriod = time.Second
+
+// maxOwnerWait bounds a check's wait, however busy the walk.
+const maxOwnerWait = time.Minute
+
+func newOwners() *owners {
+	return &owners{changed: make(chan struct{}), seen: map[int64]bool{}, last: time.Now()}
+}
+
+// busy records a call of a resource or data source in progress; call the function it returns when it ends.
+func (o *owners) busy() (done func()) {
+	o.mu.Lock()
+	o.active++
+	o.touch()
+	o.mu.Unlock()
+	return func() {
+		o.mu.Lock()
+		o.active--
+		o.touch()
+		o.mu.Unlock()
+	}
+}
+
+// touch records activity and wakes the waiting checks; o.mu is held.
+func (o *owners) touch() {
+	o.last = time.Now()
+	close(o.changed)
+	o.changed = make(chan struct{})
+}
+
+// held records links that a refresh found in a resource's state (refreshed) or that a plan had in a resource's
+// prior state.
+func (o *owners) held(refreshed bool, ids ...int64) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.refreshed = o.refreshed || refreshed
+	o.planned = o.planned || !refreshed
+	for _, id := range ids {
+		o.seen[id] = true
+	}
+	o.touch()
+}
+
+// managed reports whether a resource of this walk holds link id, waiting while it does not and the walk is busy:
+// until a resource shows it, the walk goes quiet, maxOwnerWait passes or ctx ends. A waiting check does not count
+// as busy.
+func (o *owners) managed(ctx context.Context, id int64) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.active--
+	defer func() { o.active++ }()
+	deadline := time.Now().Add(maxOwnerWait)
+	for {
+		quietFor := time.Since(o.last)
+		if o.seen[id] || o.active <= 0 && quietFor >= quietPeriod || time.Now().After(deadline) {
+			return o.seen[id]
+		}
+		wait := quietPeriod
+		if o.active <= 0 {
+			wait -= quietFor
+		}
+		changed := o.changed
+		o.mu.Unlock()
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+		case <-changed:
+		case <-timer.C:
+		}
+		timer.Stop()
+		o.mu.Lock()
+		if ctx.Err() != nil {
+			return o.seen[id]
+		}
+	}
+}
+
+// hasRefreshed reports whether a refresh has read a resource's state in this walk: a plan of a configuration that
+// has resources, and not an apply, whose second plan reads nothing.
+func (o *owners) hasRefreshed() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.refreshed
+}
+
+// refreshSkipped reports whether the walk plans existing resources without having refreshed any: a plan with
+// -refresh=false, in which a link that no resource has shown may still be managed here.
+func (o *owners) refreshSkipped() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.planned && !o.refreshed
+}
