@@ -51,6 +51,21 @@ const (
 	maxResponseBody = 32 << 20
 )
 
+// AuthKindFor picks the header a configured token travels in. Prefixed job tokens go in JOB-TOKEN and prefixed
+// personal, project and group access tokens in PRIVATE-TOKEN. Any other token starts in PRIVATE-TOKEN, which works
+// for every access token whatever its age, and moves to "Authorization: Bearer" if GitLab answers 401, which is
+// how OAuth tokens are accepted (GITLAB.md §3b).
+func AuthKindFor(token string) AuthKind {
+	switch {
+	case strings.HasPrefix(token, "glcbt-"):
+		return AuthJobToken
+	case strings.HasPrefix(token, "glpat-"):
+		return AuthPrivateToken
+	default:
+		return AuthAuto
+	}
+}
+
 // Config holds everything New needs to build a Client.
 type Config struct {
 	// BaseURL is the GitLab address in any form NormalizeBaseURL accepts.

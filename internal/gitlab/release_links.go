@@ -199,3 +199,38 @@ func requireProjectAndTag(project, tag string) error {
 	}
 	return requireSegment("tag name", tag)
 }
+
+// Path recovers the link's direct asset path, which GitLab does not return, from direct_asset_url (GITLAB.md §1)
+// of a link of the release tagged tag: it equals url when no path is set, and is otherwise
+// "<gitlab>/<project path>/-/releases/<escaped tag>/downloads<path>". Only that exact shape counts, so a URL that
+// merely contains "downloads" never invents a path. It reports false when the link has no path it can read.
+func (l *ReleaseLink) Path(tag string) (string, bool) {
+	if l.DirectAssetURL == "" || l.DirectAssetURL == l.URL {
+		return "", false
+	}
+	u, err := url.Parse(l.DirectAssetURL)
+	if err != nil {
+		return "", false
+	}
+	p := u.EscapedPath()
+	const marker = "/-/releases/"
+	i := strings.Index(p, marker)
+	if i < 0 {
+		return "", false
+	}
+	rest := p[i+len(marker):]
+	// The tag is one escaped path segment on GitLab (release%2Fv1 for release/v1); a raw slash is accepted too.
+	for end := 0; end < len(rest); {
+		next := strings.Index(rest[end:], "/downloads/")
+		if next < 0 {
+			return "", false
+		}
+		end += next
+		if segment, err := url.PathUnescape(rest[:end]); err == nil && segment == tag {
+			assetPath, err := url.PathUnescape(rest[end+len("/downloads"):])
+			return assetPath, err == nil
+		}
+		end++
+	}
+	return "", false
+}

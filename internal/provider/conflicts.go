@@ -91,7 +91,7 @@ func conflictingLinks(links []gitlab.ReleaseLink, project, tag string, want link
 	var b strings.Builder
 	for i := range links {
 		l := &links[i]
-		path, _ := pathFromDirectAssetURL(l, tag)
+		path, _ := l.Path(tag)
 		if l.Name != want.name && l.URL != want.url && (want.path == "" || path != want.path) {
 			continue
 		}
@@ -102,7 +102,7 @@ func conflictingLinks(links []gitlab.ReleaseLink, project, tag string, want link
 
 // existingLink describes a link of a release with its import command and import block.
 func existingLink(l *gitlab.ReleaseLink, project, tag string) string {
-	path, _ := pathFromDirectAssetURL(l, tag)
+	path, _ := l.Path(tag)
 	pathText := "no direct asset path"
 	if path != "" {
 		pathText = "direct asset path " + path
@@ -140,7 +140,7 @@ func (p *providerData) checkLinks(ctx context.Context, e explainer, project, tag
 	if p == nil || project.IsUnknown() || tag.IsUnknown() || (len(links) == 0 && !whole) || p.links.written(tag.ValueString()) {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, defaultTimeout) // a plan has no timeouts block
+	ctx, cancel := context.WithTimeout(ctx, gitlab.DefaultOperationTimeout) // a plan has no timeouts block
 	defer cancel()
 	held, err := p.links.all(ctx, project.ValueString(), tag.ValueString())
 	if err != nil {

@@ -3,17 +3,12 @@ package provider
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
 )
-
-// defaultTimeout bounds each operation unless the timeouts block says otherwise; it leaves room for several
-// rate-limit waits.
-const defaultTimeout = 10 * time.Minute
 
 // providerData is what Configure hands to every resource and data source.
 type providerData struct {
@@ -88,7 +83,7 @@ func (p *providerData) sameProject(ctx context.Context, a, b types.String) (bool
 		return false, nil
 	}
 	// Planning has no timeouts block; the lookups get the default operation deadline.
-	ctx, cancel := context.WithTimeout(ctx, defaultTimeout)
+	ctx, cancel := context.WithTimeout(ctx, gitlab.DefaultOperationTimeout)
 	defer cancel()
 	before, err := p.client.GetProject(ctx, a.ValueString())
 	if gitlab.IsProjectNotFound(err) {

@@ -67,7 +67,7 @@ func newTestEnv(t *testing.T) *testEnv {
 		env.emu.AddToken(testUser, testToken, gitlabtest.TokenOptions{})
 		env.BaseURL, env.Token = env.emu.URL(), testToken
 	}
-	client, err := gitlab.New(gitlab.Config{BaseURL: env.BaseURL, Token: env.Token, AuthKind: tokenKind(env.Token),
+	client, err := gitlab.New(gitlab.Config{BaseURL: env.BaseURL, Token: env.Token, AuthKind: gitlab.AuthKindFor(env.Token),
 		RetryWaitMin: 10 * time.Millisecond, RetryWaitMax: time.Second})
 	if err != nil {
 		t.Fatal(err)

@@ -118,7 +118,7 @@ type slashCandidate interface {
 func resolveSlash[T slashCandidate](ctx context.Context, p *providerData, typeName, raw, kind, examples string, candidates []T,
 	lookup func(context.Context, T) error) (T, string) {
 	var none T
-	ctx, cancel := context.WithTimeout(ctx, defaultTimeout)
+	ctx, cancel := context.WithTimeout(ctx, gitlab.DefaultOperationTimeout)
 	defer cancel()
 	var found []T
 	var tried []string

@@ -108,7 +108,7 @@ func (r *releaseLinkListResource) List(ctx context.Context, req list.ListRequest
 // gets the deadline of one operation of the resources.
 func (p *providerData) listReleases(ctx context.Context, typeName, project, tag string, push func(list.ListResult) bool,
 	visit func(ctx context.Context, tag string) error) {
-	ctx, cancel := context.WithTimeout(ctx, defaultTimeout)
+	ctx, cancel := context.WithTimeout(ctx, gitlab.DefaultOperationTimeout)
 	defer cancel()
 	e := p.explain(typeName, false)
 	fail := func(detail string) {
@@ -163,7 +163,7 @@ func (p *providerData) listReleases(ctx context.Context, typeName, project, tag 
 func (e explainer) listingFailure(ctx context.Context, project, tag string, err error) string {
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return fmt.Sprintf("The listing of project %q did not finish within %s, the most a listing may take; the results "+
-			"before this error are complete. Set tag_name to list one release at a time, or a lower limit.", project, defaultTimeout)
+			"before this error are complete. Set tag_name to list one release at a time, or a lower limit.", project, gitlab.DefaultOperationTimeout)
 	}
 	return e.releaseRead(project, tag, err)
 }

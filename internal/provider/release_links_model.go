@@ -83,7 +83,7 @@ func (e linkElement) fields(name string) linkFields {
 // direct_asset_url, and where that has a shape the parser does not know, path is the one the provider knows the
 // link holds: the one it wrote, or the one in state.
 func elementFromAPI(link *gitlab.ReleaseLink, tag, path string) linkElement {
-	if parsed, ok := pathFromDirectAssetURL(link, tag); ok || link.DirectAssetURL == link.URL {
+	if parsed, ok := link.Path(tag); ok || link.DirectAssetURL == link.URL {
 		path = parsed
 	}
 	return linkElement{

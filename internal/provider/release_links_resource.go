@@ -84,7 +84,7 @@ func (r *releaseLinksResource) Create(ctx context.Context, req resource.CreateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultTimeout)
+	timeout, diags := plan.Timeouts.Create(ctx, gitlab.DefaultOperationTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -112,7 +112,7 @@ func (r *releaseLinksResource) Read(ctx context.Context, req resource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Read(ctx, defaultTimeout)
+	timeout, diags := state.Timeouts.Read(ctx, gitlab.DefaultOperationTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -146,7 +146,7 @@ func (r *releaseLinksResource) Read(ctx context.Context, req resource.ReadReques
 	var known map[int64]string
 	for i := range links {
 		r.data.owners.held(true, links[i].ID)
-		if _, ok := pathFromDirectAssetURL(&links[i], tag); !ok && links[i].DirectAssetURL != links[i].URL && known == nil {
+		if _, ok := links[i].Path(tag); !ok && links[i].DirectAssetURL != links[i].URL && known == nil {
 			// A path that direct_asset_url does not show readably is the one state holds for that link.
 			known = map[int64]string{}
 			for _, e := range elements(state.Links) {
@@ -168,7 +168,7 @@ func (r *releaseLinksResource) Update(ctx context.Context, req resource.UpdateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Update(ctx, defaultTimeout)
+	timeout, diags := plan.Timeouts.Update(ctx, gitlab.DefaultOperationTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -207,7 +207,7 @@ func (r *releaseLinksResource) Delete(ctx context.Context, req resource.DeleteRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, defaultTimeout)
+	timeout, diags := state.Timeouts.Delete(ctx, gitlab.DefaultOperationTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
