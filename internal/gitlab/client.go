@@ -6,7 +6,7 @@
 // project paths and tags as single path segments, retries rate limits and
 // gateway errors (see retry.go), and turns every failure into an *Error that
 // carries GitLab's own message. The behaviour it relies on is described in
-// the project's GitLab reference, internal/gitlabtest/GITLAB.md, cited as
+// the project's GitLab reference, GITLAB.md at the repository's root, cited as
 // "GITLAB.md §n" in comments.
 package gitlab
 

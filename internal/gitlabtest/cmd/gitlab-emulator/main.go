@@ -14,7 +14,7 @@
 //	                     such headers) or always (RateLimit-* on every answer)
 //
 // `make emulator` passes LISTEN, TOKEN, RATE_LIMIT, RATE_WINDOW and RATE_HEADERS through, for example
-// `make emulator RATE_LIMIT=60 RATE_WINDOW=20s RATE_HEADERS=bare`. See internal/gitlabtest/GITLAB.md §6 for
+// `make emulator RATE_LIMIT=60 RATE_WINDOW=20s RATE_HEADERS=bare`. See GITLAB.md §6 (at the repository's root) for
 // how GitLab throttles.
 package main
 
