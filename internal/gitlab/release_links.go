@@ -10,10 +10,6 @@ import (
 	"strings"
 )
 
-// maxLinkPages stops a server that keeps announcing a next page. At 100 links
-// a page it allows 100,000 links, far beyond any real release.
-const maxLinkPages = 1000
-
 // ReleaseLink is a release asset link as GitLab returns it (GITLAB.md
 // §1 "Response JSON for a link"). GitLab does not return the link's
 // direct_asset_path; it is folded into DirectAssetURL.
@@ -74,35 +70,13 @@ func (o UpdateReleaseLinkOptions) MarshalJSON() ([]byte, error) {
 	return json.Marshal(updateBody{Name: o.Name, URL: o.URL, LinkType: o.LinkType, Path: o.DirectAssetPath, Filepath: o.DirectAssetPath})
 }
 
-// ListReleaseLinks returns every link of the release for tag, following
-// X-Next-Page across pages of 100 (GITLAB.md §4).
+// ListReleaseLinks returns every link of the release for tag, following X-Next-Page across pages of 100
+// (GITLAB.md §4).
 func (c *Client) ListReleaseLinks(ctx context.Context, project, tag string) ([]ReleaseLink, error) {
 	if err := requireProjectAndTag(project, tag); err != nil {
 		return nil, err
 	}
-	path := releaseLinksPath(project, tag)
-	all := []ReleaseLink{} // empty, not nil, when the release has no links
-	for page := 1; ; {
-		query := url.Values{"per_page": {"100"}, "page": {strconv.Itoa(page)}}
-		var links []ReleaseLink
-		header, err := c.do(ctx, http.MethodGet, path, query, nil, &links)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, links...)
-
-		n, err := nextPage(header, page, len(links))
-		if err != nil {
-			return nil, fmt.Errorf("GET %s: %w", path, err)
-		}
-		if n == 0 {
-			return all, nil
-		}
-		if n > maxLinkPages {
-			return nil, fmt.Errorf("GET %s: stopped after %d pages of release links", path, maxLinkPages)
-		}
-		page = n
-	}
+	return collect(pages[ReleaseLink](ctx, c, releaseLinksPath(project, tag), nil))
 }
 
 // nextPage returns the page after page, or 0 when page was the last. GitLab sends X-Next-Page on every page,

@@ -123,7 +123,7 @@ func (p *providerData) listReleases(ctx context.Context, typeName, project, tag 
 	// GitLab pages by offset, newest release first by released_at, which users may set and which ties leave in no
 	// fixed order (GITLAB.md §7b): a release may come on two pages, and is listed once.
 	seen := map[string]bool{}
-	err := p.client.ListReleases(ctx, project, func(page []gitlab.Release) error {
+	visitPage := func(page []gitlab.Release) error {
 		for _, release := range page {
 			if release.TagName == "" {
 				fail(fmt.Sprintf("GitLab listed the releases of project %q without their tag names, which it hides from "+
@@ -146,7 +146,16 @@ func (p *providerData) listReleases(ctx context.Context, typeName, project, tag 
 			}
 		}
 		return nil
-	})
+	}
+	var err error
+	for page, pageErr := range p.client.Releases(ctx, project) {
+		if err = pageErr; err == nil {
+			err = visitPage(page)
+		}
+		if err != nil {
+			break
+		}
+	}
 	switch {
 	case err == nil, errors.Is(err, errListingDone):
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
