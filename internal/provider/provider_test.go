@@ -89,6 +89,17 @@ func newParallelTestEnv(t *testing.T) *testEnv {
 	return newTestEnv(t)
 }
 
+// httpClientTest marks an acceptance test of the provider's HTTP client: faults, retries, rate limits, outages,
+// redirects, TLS, token headers, request counts. What it checks does not depend on the Terraform CLI, so it runs
+// once, on the terraform on PATH, and `make testacc-cli`, which repeats the acceptance tests on other CLIs
+// (TF_ACC_OTHER_CLI=1), skips it.
+func httpClientTest(t *testing.T) {
+	t.Helper()
+	if os.Getenv("TF_ACC_OTHER_CLI") != "" {
+		t.Skip("a test of the provider's HTTP client: it runs once, on the terraform on PATH (make test)")
+	}
+}
+
 // parallelTest runs tc in parallel with other tests, on an environment that must be t's own. Parallel subtests on
 // their parent's environment would write to one release at once, and one's "has already been taken" would be
 // another's link; every test that runs in parallel goes through here or newParallelTestEnv, and

@@ -39,6 +39,7 @@ func (e *testEnv) holdsExactly(tag string, n int, urlOf func(i int) string) erro
 // and after committing writes, and drops connections before and after committing: nothing is lost, nothing is
 // made twice, and the plan afterwards is empty.
 func TestAccReleaseLink_underFaults(t *testing.T) {
+	httpClientTest(t)
 	env := newTestEnv(t)
 	env.requireEmulator(t)
 	const n = 45
@@ -81,6 +82,7 @@ func TestAccReleaseLink_underFaults(t *testing.T) {
 // GitLab, and that the next apply converges by itself whether GitLab made the link or not: the failed create left
 // its values in the state, without a link ID, and the refresh finds the link it made, or finds none.
 func TestAccReleaseLink_retriesExhausted(t *testing.T) {
+	httpClientTest(t)
 	env := newTestEnv(t)
 	env.requireEmulator(t)
 	config := strings.Replace(env.linkConfig(env.Project, env.Tag, `  name = "app"
@@ -132,6 +134,7 @@ func TestAccReleaseLink_retriesExhausted(t *testing.T) {
 // TestAccReleaseLink_tokenNeverLogged runs a whole lifecycle, errors included, at TRACE level and looks for the
 // token in everything Terraform and the provider logged.
 func TestAccReleaseLink_tokenNeverLogged(t *testing.T) {
+	httpClientTest(t)
 	env := newTestEnv(t)
 	logPath := filepath.Join(t.TempDir(), "trace.log")
 	// The token comes from the environment, as in real use: the test harness logs the configuration it writes.
