@@ -84,12 +84,10 @@ func (r *releaseLinksResource) Create(ctx context.Context, req resource.CreateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, gitlab.DefaultOperationTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, timeout, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	project, tag := plan.Project.ValueString(), plan.TagName.ValueString()
@@ -112,12 +110,10 @@ func (r *releaseLinksResource) Read(ctx context.Context, req resource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Read(ctx, gitlab.DefaultOperationTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, _, cancel, ok := withTimeout(ctx, state.Timeouts.Read, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	project, tag := state.Project.ValueString(), state.TagName.ValueString()
@@ -131,11 +127,9 @@ func (r *releaseLinksResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	if gitlab.IsRecordNotFound(err) {
 		// The release was deleted outside Terraform, and its links with it: the next plan creates them anew.
-		resp.Diagnostics.Append(setReleaseIdentity(ctx, resp.Identity, state.Project, state.TagName)...)
-		resp.Diagnostics.AddWarning("Release Deleted Outside Terraform", fmt.Sprintf("Release %q of project %q no "+
-			"longer exists, and its links went with it, so gitlab_release_links leaves the state. The next plan creates "+
-			"the links anew, which needs the release to exist again.", tag, project))
-		resp.State.RemoveResource(ctx)
+		forget(ctx, resp, setReleaseIdentity(ctx, resp.Identity, state.Project, state.TagName), "Release Deleted Outside Terraform",
+			fmt.Sprintf("Release %q of project %q no longer exists, and its links went with it, so gitlab_release_links "+
+				"leaves the state. The next plan creates the links anew, which needs the release to exist again.", tag, project))
 		return
 	}
 	if err != nil {
@@ -168,12 +162,10 @@ func (r *releaseLinksResource) Update(ctx context.Context, req resource.UpdateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Update(ctx, gitlab.DefaultOperationTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, timeout, cancel, ok := withTimeout(ctx, plan.Timeouts.Update, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	moving, err := r.data.moving(ctx, state.Project, state.TagName, plan.Project, plan.TagName)
@@ -207,12 +199,10 @@ func (r *releaseLinksResource) Delete(ctx context.Context, req resource.DeleteRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, gitlab.DefaultOperationTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, _, cancel, ok := withTimeout(ctx, state.Timeouts.Delete, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	// A link or release already gone counts as deleted; GitLab's project 404, which a token that lost access
