@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
@@ -62,16 +63,25 @@ func (p *providerData) planned(ids ...int64) {
 
 // moving reports whether a resource whose state is at fromProject and fromTag moves to toProject and toTag:
 // another tag, or another project rather than another spelling of the same one. A value unknown at plan may
-// move it.
-func (p *providerData) moving(ctx context.Context, fromProject, fromTag, toProject, toTag types.String) (bool, error) {
+// move it. When GitLab cannot say whether two spellings name one project, it reports that on the project
+// attribute, for the resource e is for, and returns ok false.
+func (p *providerData) moving(ctx context.Context, e explainer, fromProject, fromTag, toProject, toTag types.String,
+	diags *diag.Diagnostics) (moving, ok bool) {
 	if !toTag.Equal(fromTag) || toProject.IsUnknown() {
-		return true, nil
+		return true, true
 	}
 	if toProject.Equal(fromProject) {
-		return false, nil
+		return false, true
 	}
 	same, err := p.sameProject(ctx, fromProject, toProject)
-	return !same, err
+	if err != nil {
+		diags.AddAttributeError(path.Root("project"), "Unable to Compare Projects", e.detail(fmt.Sprintf("project changed "+
+			"from %q to %q, and GitLab could not say whether both name the same project (then nothing moves) or two "+
+			"different ones (then the links move).", fromProject.ValueString(), toProject.ValueString()),
+			toProject.ValueString(), toTag.ValueString(), err))
+		return false, false
+	}
+	return !same, true
 }
 
 // sameProject reports whether two spellings of a project (its numeric ID and its full path) name the same

@@ -223,10 +223,9 @@ func (r *releaseLinkResource) Update(ctx context.Context, req resource.UpdateReq
 	}
 	defer cancel()
 
-	moving, err := r.data.moving(ctx, state.Project, state.TagName, plan.Project, plan.TagName)
-	if err != nil {
-		resp.Diagnostics.AddError("Unable to Update Release Link", r.data.explain(releaseLinkType, true).detail(
-			"Could not tell whether the link moves to another project.", plan.Project.ValueString(), plan.TagName.ValueString(), err))
+	moving, ok := r.data.moving(ctx, r.data.explain(releaseLinkType, true), state.Project, state.TagName, plan.Project, plan.TagName,
+		&resp.Diagnostics)
+	if !ok {
 		return
 	}
 	if moving {
@@ -326,12 +325,9 @@ func (r *releaseLinkResource) ModifyPlan(ctx context.Context, req resource.Modif
 	}
 	moving := false
 	if state != nil {
-		var err error
-		if moving, err = r.data.moving(ctx, state.Project, state.TagName, plan.Project, plan.TagName); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("project"), "Unable to Compare Projects", r.data.explain(releaseLinkType, true).detail(
-				fmt.Sprintf("project changed from %q to %q, and GitLab could not say whether both name the same project "+
-					"(then the link stays) or two different ones (then it moves).", state.Project.ValueString(), plan.Project.ValueString()),
-				plan.Project.ValueString(), plan.TagName.ValueString(), err))
+		var ok bool
+		if moving, ok = r.data.moving(ctx, r.data.explain(releaseLinkType, true), state.Project, state.TagName, plan.Project,
+			plan.TagName, &resp.Diagnostics); !ok {
 			return
 		}
 	}

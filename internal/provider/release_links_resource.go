@@ -7,7 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -168,10 +167,9 @@ func (r *releaseLinksResource) Update(ctx context.Context, req resource.UpdateRe
 	}
 	defer cancel()
 
-	moving, err := r.data.moving(ctx, state.Project, state.TagName, plan.Project, plan.TagName)
-	if err != nil {
-		resp.Diagnostics.AddError("Unable to Update Release Links", r.data.explain(releaseLinksType, true).detail(
-			"Could not tell whether the links move to another project.", plan.Project.ValueString(), plan.TagName.ValueString(), err))
+	moving, ok := r.data.moving(ctx, r.data.explain(releaseLinksType, true), state.Project, state.TagName, plan.Project,
+		plan.TagName, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	if moving {
@@ -250,12 +248,9 @@ func (r *releaseLinksResource) ModifyPlan(ctx context.Context, req resource.Modi
 	}
 	moving := false
 	if state != nil {
-		var err error
-		if moving, err = r.data.moving(ctx, state.Project, state.TagName, plan.Project, plan.TagName); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("project"), "Unable to Compare Projects", r.data.explain(releaseLinksType, true).detail(
-				fmt.Sprintf("project changed from %q to %q, and GitLab could not say whether both name the same project "+
-					"(then the links stay) or two different ones (then they move).", state.Project.ValueString(),
-					plan.Project.ValueString()), plan.Project.ValueString(), plan.TagName.ValueString(), err))
+		var ok bool
+		if moving, ok = r.data.moving(ctx, r.data.explain(releaseLinksType, true), state.Project, state.TagName, plan.Project,
+			plan.TagName, &resp.Diagnostics); !ok {
 			return
 		}
 	}
