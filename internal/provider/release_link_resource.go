@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -75,26 +74,10 @@ func (r *releaseLinkResource) Schema(ctx context.Context, _ resource.SchemaReque
 				Required:            true,
 				Validators:          []validator.String{notBlank},
 			},
-			"url": schema.StringAttribute{
-				MarkdownDescription: "The URL the link points to, unique within the release: `http`, `https` or `ftp`.",
-				Required:            true,
-				Validators:          []validator.String{linkURL},
-			},
-			"link_type": schema.StringAttribute{
-				MarkdownDescription: "The kind of asset: `other` (the default), `runbook`, `image` or `package`.",
-				Optional:            true,
-				Computed:            true,
-				Default:             stringdefault.StaticString("other"),
-				Validators:          []validator.String{stringvalidator.OneOf(linkTypes...)},
-			},
-			"direct_asset_path": schema.StringAttribute{
-				MarkdownDescription: "The permanent download path, served at `/<project>/-/releases/<tag_name>/downloads<path>`, " +
-					"e.g. `/bin/app-linux-amd64`. Remove it to clear the path. The state holds the path under both this name " +
-					"and `filepath`, whichever one the configuration uses.",
-				Optional:   true,
-				Computed:   true,
-				Validators: slices.Concat(assetPathValidators, []validator.String{pathConflict("filepath")}),
-			},
+			"url":       linkURLAttribute("The URL the link points to, unique within the release: `http`, `https` or `ftp`.", true),
+			"link_type": linkTypeAttribute(),
+			"direct_asset_path": directAssetPathAttribute(" The state holds the path under both this name and `filepath`, "+
+				"whichever one the configuration uses.", true, pathConflict("filepath")),
 			"filepath": schema.StringAttribute{
 				MarkdownDescription: "Deprecated name of `direct_asset_path`, holding the same path. `\"\"` means no path, as it " +
 					"did in the official provider.",

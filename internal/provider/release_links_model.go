@@ -6,11 +6,9 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -217,24 +215,9 @@ func changesFor(planned, held map[string]linkElement) linkChanges {
 func releaseLinksObject() schema.NestedAttributeObject {
 	return schema.NestedAttributeObject{
 		Attributes: map[string]schema.Attribute{
-			"url": schema.StringAttribute{
-				MarkdownDescription: "Required. The URL the link points to: `http`, `https` or `ftp`.",
-				Optional:            true,
-				Validators:          []validator.String{linkURL},
-			},
-			"link_type": schema.StringAttribute{
-				MarkdownDescription: "The kind of asset: `other` (the default), `runbook`, `image` or `package`.",
-				Optional:            true,
-				Computed:            true,
-				Default:             stringdefault.StaticString("other"),
-				Validators:          []validator.String{stringvalidator.OneOf(linkTypes...)},
-			},
-			"direct_asset_path": schema.StringAttribute{
-				MarkdownDescription: "The permanent download path, served at `/<project>/-/releases/<tag_name>/downloads<path>`, " +
-					"e.g. `/bin/app-linux-amd64`. Remove it to clear the path.",
-				Optional:   true,
-				Validators: assetPathValidators,
-			},
+			"url":               linkURLAttribute("Required. The URL the link points to: `http`, `https` or `ftp`.", false),
+			"link_type":         linkTypeAttribute(),
+			"direct_asset_path": directAssetPathAttribute("", false),
 			"link_id": schema.Int64Attribute{
 				MarkdownDescription: "GitLab's ID of the link. A renamed link keeps it when its `url` (or else its " +
 					"`direct_asset_path`) stays the same.",
