@@ -157,13 +157,7 @@ func TestAccReleaseLink_tokenNeverLogged(t *testing.T) {
 			{Config: config(env.Tag, attrs)},
 		},
 	})
-	logs, err := os.ReadFile(logPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(logs), "/assets/links") {
-		t.Fatalf("the trace log holds no request line of the provider; is provider logging captured? (%d bytes)", len(logs))
-	}
+	logs := providerLog(t, logPath)
 	for i, line := range strings.Split(string(logs), "\n") {
 		if strings.Contains(line, env.Token) {
 			t.Errorf("the token appears in line %d of the TRACE log: %.300s", i+1, line)
@@ -180,16 +174,27 @@ func TestAccReleaseLink_tokenNeverLogged(t *testing.T) {
 		CheckDestroy:             env.checkNoLinks(env.Tag),
 		Steps:                    []resource.TestStep{{Config: env.linkConfig(env.Project, env.Tag, attrs)}},
 	})
-	logs, err = os.ReadFile(blockLog)
-	if err != nil {
-		t.Fatal(err)
-	}
+	logs = providerLog(t, blockLog)
 	configLine := regexp.MustCompile(`^\s*\|\s+token\s+= "` + regexp.QuoteMeta(env.Token) + `"$`)
 	for i, line := range strings.Split(string(logs), "\n") {
 		if strings.Contains(line, env.Token) && !configLine.MatchString(line) {
 			t.Errorf("the token from the provider block appears in line %d of the TRACE log: %.300s", i+1, line)
 		}
 	}
+}
+
+// providerLog reads a TRACE log and fails the test unless it holds the provider's own request lines: a log that
+// captured nothing would hold no token either.
+func providerLog(t *testing.T, path string) []byte {
+	t.Helper()
+	logs, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(logs), "GitLab API attempt finished") || !strings.Contains(string(logs), "/assets/links") {
+		t.Fatalf("the trace log %s holds no request line of the provider; is provider logging captured? (%d bytes)", path, len(logs))
+	}
+	return logs
 }
 
 // TestAccReleaseLink_destroyAfterLostCreate destroys, without a refresh, a resource whose create GitLab carried out
