@@ -1,10 +1,11 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -87,7 +88,7 @@ func (r *releaseLinkListResource) List(ctx context.Context, req list.ListRequest
 			if err != nil {
 				return err
 			}
-			sort.Slice(links, func(i, j int) bool { return links[i].ID < links[j].ID })
+			slices.SortFunc(links, func(a, b gitlab.ReleaseLink) int { return cmp.Compare(a.ID, b.ID) })
 			for i := range links {
 				if !push(r.result(ctx, req, project, tag, &links[i])) {
 					return errListingDone

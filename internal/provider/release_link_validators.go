@@ -3,8 +3,10 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -174,7 +176,7 @@ func (v uniqueLinkValuesValidator) ValidateMap(_ context.Context, req validator.
 	}
 	elems := elements(req.ConfigValue)
 	seen := map[string]string{}
-	for _, name := range sortedNames(elems) {
+	for _, name := range slices.Sorted(maps.Keys(elems)) {
 		e := elems[name]
 		for _, a := range []struct {
 			name  string

@@ -1,7 +1,8 @@
 package provider
 
 import (
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -111,11 +112,7 @@ func planComputed(plan, state map[string]linkElement) {
 		}
 	}
 	prefix := downloadPrefix(state)
-	names := make([]string, 0, len(plan))
-	for name := range plan {
-		names = append(names, name)
-	}
-	sort.Strings(names) // the same plan for the same configuration, whatever the map order
+	names := slices.Sorted(maps.Keys(plan)) // the same plan for the same configuration, whatever the map order
 	taken := map[string]bool{}
 	undecided := false // a new name before this one may take any link that goes away
 	for _, name := range names {
@@ -187,7 +184,7 @@ func changesFor(planned, held map[string]linkElement) linkChanges {
 		c.current[e.linkID.ValueInt64()] = e.fields(name)
 	}
 	kept := map[int64]bool{}
-	for _, name := range sortedNames(planned) {
+	for _, name := range slices.Sorted(maps.Keys(planned)) {
 		e := planned[name]
 		id := e.linkID.ValueInt64()
 		if cur, ok := c.current[id]; ok && !e.linkID.IsUnknown() && !kept[id] {
@@ -230,14 +227,4 @@ func releaseLinksObject() schema.NestedAttributeObject {
 		},
 		Validators: []validator.Object{objectvalidator.AlsoRequires(path.MatchRelative().AtName("url"))},
 	}
-}
-
-// sortedNames returns the names of elems in order, so that writes go out the same way for the same plan.
-func sortedNames(elems map[string]linkElement) []string {
-	names := make([]string, 0, len(elems))
-	for name := range elems {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	return names
 }
