@@ -55,13 +55,6 @@ var releaseImport = importSyntax[releaseID]{
 	},
 }
 
-// save stores the model as the resource's state, and its identity where Terraform supports one.
-func (m *releaseLinksResourceModel) save(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity) diag.Diagnostics {
-	diags := state.Set(ctx, m)
-	diags.Append(setReleaseIdentity(ctx, identity, m.Project, m.TagName)...)
-	return diags
-}
-
 // setReleaseIdentity stores the resource identity when Terraform supports it (1.12+); older versions pass none.
 func setReleaseIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, project, tag types.String) diag.Diagnostics {
 	if identity == nil {
