@@ -168,6 +168,9 @@ func TestOrderWrites(t *testing.T) {
 		{"a split that a later one makes needless", linkChanges{current: map[int64]linkFields{1: l("e", "2", "/bin/one"),
 			3: l("c", "3", "/bin/three"), 4: l("d", "4", "/bin/two")}, updates: map[int64]linkFields{1: l("e", "5", "/bin/three"),
 			3: l("c", "2", "/bin/two"), 4: l("d", "3", "/bin/one")}}, 1},
+		// Every two of three links exchange a value: whichever is parked, the other two still wait on each other.
+		{"three links exchanging a value pairwise", linkChanges{current: map[int64]linkFields{1: a, 2: b, 3: c},
+			updates: map[int64]linkFields{1: l("b", "a", "/bin/c"), 2: l("a", "c", "/bin/b"), 3: l("c", "b", "/bin/a")}}, 2},
 		{"a swap whose temporary name is taken", linkChanges{current: map[int64]linkFields{1: a, 2: b, 3: l("a (terraform swap 1)", "t", "")},
 			updates: map[int64]linkFields{1: l("b", "a", "/bin/a"), 2: l("a", "b", "/bin/b")}}, 1},
 	} {
