@@ -113,7 +113,45 @@ func (w *linkWrite) frees(v linkValue) bool {
 // breakCycles splits one update of every cycle of waiting updates until none is left. The update that most
 // others wait on is split, which breaks the most cycles with one extra request. Only updates can be on a cycle:
 // a delete waits on nothing and nobody waits on a create.
+//
+// Splitting an update takes away what waits on it (park), so the choice is made on the graph without those
+// waits. That choice is greedy: an update split early may have all its cycles broken by the splits made after
+// it, which would cost a request and a detour through temporary values for nothing. So each split is tried away
+// again, latest first, and kept only where its component, the cycles it was chosen from, is cyclic without it.
 func breakCycles(writes []linkWrite, c linkChanges) []linkWrite {
+	split := map[int]bool{}
+	var chosen [][]int // the components that splits were chosen from, the split first
+	for {
+		components := stronglyConnected(withoutWaitsOn(writes, split))
+		if len(components) == 0 {
+			break
+		}
+		for _, component := range components {
+			in := map[int]int{}
+			for _, i := range component {
+				for _, j := range writes[i].after {
+					if slices.Contains(component, j) {
+						in[j]++
+					}
+				}
+			}
+			first := component[0]
+			for _, i := range component {
+				if in[i] > in[first] || in[i] == in[first] && writes[i].linkID < writes[first].linkID {
+					first = i
+				}
+			}
+			split[first] = true
+			chosen = append(chosen, append([]int{first}, component...))
+		}
+	}
+	// Without a split, a cycle can only go through it, and so lie within the component it was chosen from: the
+	// splits chosen before it are all still there.
+	for _, component := range slices.Backward(chosen) {
+		delete(split, component[0])
+		split[component[0]] = cyclic(writes, component[1:], split)
+	}
+
 	taken := map[linkValue]bool{}
 	for _, f := range c.current {
 		for _, v := range f.values() {
@@ -130,29 +168,48 @@ func breakCycles(writes []linkWrite, c linkChanges) []linkWrite {
 			taken[v] = true
 		}
 	}
-	for {
-		cyclic := stronglyConnected(writes)
-		if len(cyclic) == 0 {
-			return writes
-		}
-		for _, component := range cyclic {
-			in := map[int]int{}
-			for _, i := range component {
-				for _, j := range writes[i].after {
-					if slices.Contains(component, j) {
-						in[j]++
-					}
-				}
-			}
-			split := component[0]
-			for _, i := range component {
-				if in[i] > in[split] || in[i] == in[split] && writes[i].linkID < writes[split].linkID {
-					split = i
-				}
-			}
-			writes = park(writes, split, taken)
+	for i := range len(writes) { // in order, so that the same changes get the same temporary values
+		if split[i] {
+			writes = park(writes, i, taken)
 		}
 	}
+	return writes
+}
+
+// cyclic reports whether the writes of component wait on each other in a cycle, the waits on split updates left out.
+func cyclic(writes []linkWrite, component []int, split map[int]bool) bool {
+	const onPath, visited = 1, 2
+	state := make(map[int]int, len(component))
+	for _, i := range component {
+		state[i] = 0
+	}
+	var visit func(i int) bool
+	visit = func(i int) bool {
+		state[i] = onPath
+		for _, j := range writes[i].after {
+			if s, in := state[j]; in && !split[j] && (s == onPath || s == 0 && visit(j)) {
+				return true
+			}
+		}
+		state[i] = visited
+		return false
+	}
+	for _, i := range component {
+		if state[i] == 0 && visit(i) {
+			return true
+		}
+	}
+	return false
+}
+
+// withoutWaitsOn is the graph "i waits on after[...]" with the waits on the split updates left out: once parked,
+// an update frees its values before it starts, so nothing waits on it.
+func withoutWaitsOn(writes []linkWrite, split map[int]bool) []linkWrite {
+	out := slices.Clone(writes)
+	for i := range out {
+		out[i].after = slices.DeleteFunc(slices.Clone(out[i].after), func(j int) bool { return split[j] })
+	}
+	return out
 }
 
 // park splits update i: a new write moves the link to temporary values for every value that changes, and

@@ -163,6 +163,14 @@ func TestOrderWrites(t *testing.T) {
 			updates: map[int64]linkFields{1: l("a", "moved", "")}, creates: []linkFields{l("n", "a", "/bin/a")}}, 0},
 		{"an update takes a deleted link's path", linkChanges{current: map[int64]linkFields{1: a, 2: b},
 			deletes: []int64{1}, updates: map[int64]linkFields{2: l("b", "b", "/bin/a")}}, 0},
+		// e and c wait on each other, and so do c and d. e is split first (as many wait on it as on c, and its ID
+		// is lower); c must be split too, and that alone frees everything e waited for.
+		{"a split that a later one makes needless", linkChanges{current: map[int64]linkFields{1: l("e", "2", "/bin/one"),
+			3: l("c", "3", "/bin/three"), 4: l("d", "4", "/bin/two")}, updates: map[int64]linkFields{1: l("e", "5", "/bin/three"),
+			3: l("c", "2", "/bin/two"), 4: l("d", "3", "/bin/one")}}, 1},
+		// Every two of three links exchange a value: whichever is parked, the other two still wait on each other.
+		{"three links exchanging a value pairwise", linkChanges{current: map[int64]linkFields{1: a, 2: b, 3: c},
+			updates: map[int64]linkFields{1: l("b", "a", "/bin/c"), 2: l("a", "c", "/bin/b"), 3: l("c", "b", "/bin/a")}}, 2},
 		{"a swap whose temporary name is taken", linkChanges{current: map[int64]linkFields{1: a, 2: b, 3: l("a (terraform swap 1)", "t", "")},
 			updates: map[int64]linkFields{1: l("b", "a", "/bin/a"), 2: l("a", "b", "/bin/b")}}, 1},
 	} {
