@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 )
@@ -59,12 +60,12 @@ func (f linkFields) values() []linkValue {
 // temporary values, which frees the old ones, and after the others it takes its new values.
 func orderWrites(c linkChanges) []linkWrite {
 	var writes []linkWrite
-	releaser := map[int64]int{} // link ID -> the write that frees its values
-	for _, id := range sortedIDs(c.deletes) {
+	releaser := map[int64]int{}                                  // link ID -> the write that frees its values
+	for _, id := range slices.Sorted(slices.Values(c.deletes)) { // the same writes, in the same order, for the same changes
 		releaser[id] = len(writes)
 		writes = append(writes, linkWrite{kind: writeDelete, linkID: id, from: c.current[id]})
 	}
-	for _, id := range sortedKeys(c.updates) {
+	for _, id := range slices.Sorted(maps.Keys(c.updates)) {
 		releaser[id] = len(writes)
 		writes = append(writes, linkWrite{kind: writeUpdate, linkID: id, from: c.current[id], to: c.updates[id]})
 	}
@@ -306,22 +307,5 @@ func stronglyConnected(writes []linkWrite) [][]int {
 			visit(v)
 		}
 	}
-	return out
-}
-
-// sortedIDs returns the IDs in increasing order, so that writes come out the same for the same changes.
-func sortedIDs(ids []int64) []int64 {
-	out := slices.Clone(ids)
-	slices.Sort(out)
-	return out
-}
-
-// sortedKeys returns the map's link IDs in increasing order.
-func sortedKeys(m map[int64]linkFields) []int64 {
-	out := make([]int64, 0, len(m))
-	for id := range m {
-		out = append(out, id)
-	}
-	slices.Sort(out)
 	return out
 }
