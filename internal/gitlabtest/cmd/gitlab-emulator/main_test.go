@@ -74,7 +74,10 @@ func TestPlayground(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	select {
-	case <-done:
+	case err := <-done:
+		if err != nil {
+			t.Errorf("the emulator stopped with %v after SIGINT, want exit status 0", err)
+		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("the emulator did not stop within 10 s of SIGINT")
 	}
