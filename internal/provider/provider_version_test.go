@@ -52,7 +52,8 @@ func buildProvider(t *testing.T, version string) string {
 		return dir
 	}
 	if builtProviders.dir == "" {
-		root, err := os.MkdirTemp("", "terraform-provider-gitlab-test-")
+		// Not t.TempDir: the builds outlive the test that asks first, and TestMain removes them after the run.
+		root, err := os.MkdirTemp("", "terraform-provider-gitlab-test-") //nolint:usetesting // see above
 		if err != nil {
 			t.Fatal(err)
 		}
