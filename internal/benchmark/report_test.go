@@ -47,12 +47,13 @@ func (r phaseResult) method(m string) int {
 // floor returns the fewest requests the phase can make, the most it may make and still count as meeting the
 // floor, and the write method each of the N links must see exactly once ("" for plan). A walk that reads state
 // (plan, and the plan walk that apply and destroy start with) costs one listing per 100 links of the release;
-// every walk may spend one more request. A create walks twice, plan then apply, with nothing in state to read.
+// every walk may spend one more request. A create walks twice, plan then apply, with nothing in state to read:
+// each walk's plan-time check lists the empty release once (conflicts.go).
 func (r phaseResult) floor() (floor, budget int, write string) {
 	pages := (r.n + 99) / 100
 	switch r.name {
 	case "apply":
-		return r.n, r.n + 2, "POST"
+		return r.n + 2, r.n + 4, "POST"
 	case "plan":
 		return pages + 1, pages + 1, ""
 	case "update":

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlabtest"
+	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/profiling"
 )
 
 const (
@@ -211,7 +212,7 @@ func runCycle(b *testing.B, provider subject, latency time.Duration, n int) []ph
 		peaks.reset(b)
 		var env []string
 		if provider.profileDir != "" {
-			env = append(env, "TF_PROVIDER_CPUPROFILE="+filepath.Join(provider.profileDir, fmt.Sprintf("links-%d", n), p.name))
+			env = append(env, profiling.DirEnv+"="+filepath.Join(provider.profileDir, fmt.Sprintf("links-%d", n), p.name))
 		}
 		start := time.Now()
 		cpu, err := tf.run(b.Context(), p.name, env, p.args...)

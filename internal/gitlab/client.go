@@ -6,7 +6,7 @@
 // project paths and tags as single path segments, retries rate limits and
 // gateway errors (see retry.go), and turns every failure into an *Error that
 // carries GitLab's own message. The behaviour it relies on is described in
-// the project's GitLab reference, internal/gitlabtest/GITLAB.md, cited as
+// the project's GitLab reference, GITLAB.md at the repository's root, cited as
 // "GITLAB.md §n" in comments.
 package gitlab
 
@@ -50,6 +50,21 @@ const (
 	// project is a few kilobytes.
 	maxResponseBody = 32 << 20
 )
+
+// AuthKindFor picks the header a configured token travels in. Prefixed job tokens go in JOB-TOKEN and prefixed
+// personal, project and group access tokens in PRIVATE-TOKEN. Any other token starts in PRIVATE-TOKEN, which works
+// for every access token whatever its age, and moves to "Authorization: Bearer" if GitLab answers 401, which is
+// how OAuth tokens are accepted (GITLAB.md §3b).
+func AuthKindFor(token string) AuthKind {
+	switch {
+	case strings.HasPrefix(token, "glcbt-"):
+		return AuthJobToken
+	case strings.HasPrefix(token, "glpat-"):
+		return AuthPrivateToken
+	default:
+		return AuthAuto
+	}
+}
 
 // Config holds everything New needs to build a Client.
 type Config struct {

@@ -5,8 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -245,13 +246,8 @@ func flatten(prefix string, v any) []string {
 		}
 		return out
 	case map[string]any:
-		keys := make([]string, 0, len(t))
-		for k := range t {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
 		var out []string
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(t)) {
 			p := k
 			if k == "error" || k == "base" {
 				p = ""

@@ -115,3 +115,25 @@ func releaseLinksPath(project, tag string) string {
 func releaseLinkPath(project, tag string, id int64) string {
 	return releaseLinksPath(project, tag) + "/" + strconv.FormatInt(id, 10)
 }
+
+// SameOrigin reports whether two GitLab addresses, in any form NormalizeBaseURL accepts, have the same origin:
+// scheme, host (in any case) and port, the port defaulting to the scheme's. An address that is not a valid base URL
+// matches nothing.
+func SameOrigin(a, b string) bool {
+	originOf := func(raw string) (string, bool) {
+		normalized, err := NormalizeBaseURL(raw)
+		if err != nil {
+			return "", false
+		}
+		u, err := url.Parse(normalized)
+		return origin(u), err == nil
+	}
+	x, okA := originOf(a)
+	y, okB := originOf(b)
+	return okA && okB && x == y
+}
+
+// origin is a URL's scheme, host and port, in one form for comparison.
+func origin(u *url.URL) string {
+	return u.Scheme + "://" + strings.ToLower(u.Hostname()) + ":" + effectivePort(u)
+}

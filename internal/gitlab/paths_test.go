@@ -151,3 +151,31 @@ func TestEmptySegmentsAreRejected(t *testing.T) {
 		t.Fatalf("the server received %d requests, want none", n)
 	}
 }
+
+func TestSameOrigin(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		want bool
+	}{
+		{"https://gitlab.example.com", "https://gitlab.example.com/api/v4", true},
+		{"https://GitLab.Example.com:443/", "https://gitlab.example.com", true},
+		{"https://gitlab.example.com/gitlab", "https://gitlab.example.com", true},
+		{"http://gitlab.example.com", "https://gitlab.example.com", false},
+		{"https://gitlab.example.com:8443", "https://gitlab.example.com", false},
+		{"https://gitlab.example.com.evil.test", "https://gitlab.example.com", false},
+		{"gitlab.example.com", "https://gitlab.example.com", false},
+		{"", "", false},
+	} {
+		if got := SameOrigin(tc.a, tc.b); got != tc.want {
+			t.Errorf("SameOrigin(%q, %q) = %v, want %v", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
+
+func TestAuthKindFor(t *testing.T) {
+	for token, want := range map[string]AuthKind{"glpat-x": AuthPrivateToken, "glcbt-x": AuthJobToken, "abc": AuthAuto, "": AuthAuto} {
+		if got := AuthKindFor(token); got != want {
+			t.Errorf("AuthKindFor(%q) = %v, want %v", token, got, want)
+		}
+	}
+}

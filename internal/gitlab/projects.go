@@ -71,14 +71,5 @@ func (c *Client) DeleteProject(ctx context.Context, project string) error {
 // whose name, path or description contains search, ignoring case, newest first (GITLAB.md §7c). GitLab matches
 // loosely, so callers check the names themselves.
 func (c *Client) ListOwnedProjects(ctx context.Context, search string) ([]Project, error) {
-	params := url.Values{"owned": {"true"}, "search": {search}}
-	all := []Project{}
-	err := eachPage(ctx, c, "/projects", params, func(page []Project) error {
-		all = append(all, page...)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return all, nil
+	return collect(pages[Project](ctx, c, "/projects", url.Values{"owned": {"true"}, "search": {search}}))
 }

@@ -10,10 +10,6 @@ import (
 	"strings"
 )
 
-// maxLinkPages stops a server that keeps announcing a next page. At 100 links
-// a page it allows 100,000 links, far beyond any real release.
-const maxLinkPages = 1000
-
 // ReleaseLink is a release asset link as GitLab returns it (GITLAB.md
 // §1 "Response JSON for a link"). GitLab does not return the link's
 // direct_asset_path; it is folded into DirectAssetURL.
@@ -74,35 +70,13 @@ func (o UpdateReleaseLinkOptions) MarshalJSON() ([]byte, error) {
 	return json.Marshal(updateBody{Name: o.Name, URL: o.URL, LinkType: o.LinkType, Path: o.DirectAssetPath, Filepath: o.DirectAssetPath})
 }
 
-// ListReleaseLinks returns every link of the release for tag, following
-// X-Next-Page across pages of 100 (GITLAB.md §4).
+// ListReleaseLinks returns every link of the release for tag, following X-Next-Page across pages of 100
+// (GITLAB.md §4).
 func (c *Client) ListReleaseLinks(ctx context.Context, project, tag string) ([]ReleaseLink, error) {
 	if err := requireProjectAndTag(project, tag); err != nil {
 		return nil, err
 	}
-	path := releaseLinksPath(project, tag)
-	all := []ReleaseLink{} // empty, not nil, when the release has no links
-	for page := 1; ; {
-		query := url.Values{"per_page": {"100"}, "page": {strconv.Itoa(page)}}
-		var links []ReleaseLink
-		header, err := c.do(ctx, http.MethodGet, path, query, nil, &links)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, links...)
-
-		n, err := nextPage(header, page, len(links))
-		if err != nil {
-			return nil, fmt.Errorf("GET %s: %w", path, err)
-		}
-		if n == 0 {
-			return all, nil
-		}
-		if n > maxLinkPages {
-			return nil, fmt.Errorf("GET %s: stopped after %d pages of release links", path, maxLinkPages)
-		}
-		page = n
-	}
+	return collect(pages[ReleaseLink](ctx, c, releaseLinksPath(project, tag), nil))
 }
 
 // nextPage returns the page after page, or 0 when page was the last. GitLab sends X-Next-Page on every page,
@@ -198,4 +172,39 @@ func requireProjectAndTag(project, tag string) error {
 		return err
 	}
 	return requireSegment("tag name", tag)
+}
+
+// Path recovers the link's direct asset path, which GitLab does not return, from direct_asset_url (GITLAB.md §1)
+// of a link of the release tagged tag: it equals url when no path is set, and is otherwise
+// "<gitlab>/<project path>/-/releases/<escaped tag>/downloads<path>". Only that exact shape counts, so a URL that
+// merely contains "downloads" never invents a path. It reports false when the link has no path it can read.
+func (l *ReleaseLink) Path(tag string) (string, bool) {
+	if l.DirectAssetURL == "" || l.DirectAssetURL == l.URL {
+		return "", false
+	}
+	u, err := url.Parse(l.DirectAssetURL)
+	if err != nil {
+		return "", false
+	}
+	p := u.EscapedPath()
+	const marker = "/-/releases/"
+	i := strings.Index(p, marker)
+	if i < 0 {
+		return "", false
+	}
+	rest := p[i+len(marker):]
+	// The tag is one escaped path segment on GitLab (release%2Fv1 for release/v1); a raw slash is accepted too.
+	for end := 0; end < len(rest); {
+		next := strings.Index(rest[end:], "/downloads/")
+		if next < 0 {
+			return "", false
+		}
+		end += next
+		if segment, err := url.PathUnescape(rest[:end]); err == nil && segment == tag {
+			assetPath, err := url.PathUnescape(rest[end+len("/downloads"):])
+			return assetPath, err == nil
+		}
+		end++
+	}
+	return "", false
 }

@@ -2,6 +2,7 @@ package gitlab
 
 import (
 	"context"
+	"iter"
 	"net/http"
 )
 
@@ -65,14 +66,14 @@ func (c *Client) DeleteRelease(ctx context.Context, project, tag string) error {
 	return err
 }
 
-// ListReleases reads the project's releases, newest first (GitLab's default order, by released_at), and hands
-// them to fn one page of up to 100 at a time, as each page arrives (GITLAB.md §7b). An error from fn stops the
-// listing and is returned as it is. Each release embeds its links, but nothing in GitLab's reference promises that
-// list complete for a release with many links: read them with ListReleaseLinks. A reader who may list releases
-// but not read the project's code gets no TagName (§7b).
-func (c *Client) ListReleases(ctx context.Context, project string, fn func(page []Release) error) error {
+// Releases reads the project's releases, newest first (GitLab's default order, by released_at), one page of up
+// to 100 at a time, as each page arrives (GITLAB.md §7b): an iterator over pages that stops where the caller stops.
+// Each release embeds its links, but nothing in GitLab's reference promises that list complete for a release with
+// many links: read them with ListReleaseLinks. A reader who may list releases but not read the project's code gets
+// no TagName (§7b).
+func (c *Client) Releases(ctx context.Context, project string) iter.Seq2[[]Release, error] {
 	if err := requireSegment("project", project); err != nil {
-		return err
+		return failed[Release](err)
 	}
-	return eachPage(ctx, c, projectPath(project)+"/releases", nil, fn)
+	return pages[Release](ctx, c, projectPath(project)+"/releases", nil)
 }

@@ -91,7 +91,7 @@ func pagedReleases(w http.ResponseWriter, r *http.Request, _ int) {
 	reply(w, http.StatusOK, fmt.Sprintf(`[{"tag_name":"v%d.0","assets":{"links":[]}},{"tag_name":"v%d.1","assets":{"links":[]}}]`, page, page))
 }
 
-func TestListReleases(t *testing.T) {
+func TestReleases(t *testing.T) {
 	errStop := errors.New("stop")
 	tests := []struct {
 		name      string
@@ -110,15 +110,20 @@ func TestListReleases(t *testing.T) {
 			srv, log := serve(t, pagedReleases)
 			var tags []string
 			pages := 0
-			err := mustNew(t, fastConfig(srv.URL)).ListReleases(testContext(t), "grp/proj", func(page []Release) error {
+			var err error
+			for page, pageErr := range mustNew(t, fastConfig(srv.URL)).Releases(testContext(t), "grp/proj") {
+				if pageErr != nil {
+					err = pageErr
+					break
+				}
 				for _, r := range page {
 					tags = append(tags, r.TagName)
 				}
 				if pages++; pages == tc.stopAfter {
-					return errStop
+					err = errStop
+					break
 				}
-				return nil
-			})
+			}
 			if !errors.Is(err, tc.wantErr) {
 				t.Fatalf("error %v, want %v", err, tc.wantErr)
 			}
@@ -139,15 +144,16 @@ func TestListReleases(t *testing.T) {
 	}
 }
 
-func TestListReleasesProjectNotFound(t *testing.T) {
+func TestReleasesProjectNotFound(t *testing.T) {
 	srv, _ := serve(t, func(w http.ResponseWriter, _ *http.Request, _ int) {
 		reply(w, http.StatusNotFound, `{"message":"404 Project Not Found"}`)
 	})
 	called := false
-	err := mustNew(t, fastConfig(srv.URL)).ListReleases(testContext(t), "grp/proj", func([]Release) error {
-		called = true
-		return nil
-	})
+	var err error
+	for page, pageErr := range mustNew(t, fastConfig(srv.URL)).Releases(testContext(t), "grp/proj") {
+		called = called || page != nil
+		err = pageErr
+	}
 	if !IsProjectNotFound(err) || called {
 		t.Fatalf("error %v, page handed over %v; want a project 404 and no page", err, called)
 	}

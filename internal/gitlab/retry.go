@@ -56,7 +56,8 @@ const (
 	// (its Rack::Timeout), and these endpoints answer in well under a second, so an attempt that has had no
 	// answer for half of that is treated as a dropped connection.
 	DefaultAnswerTimeout = 30 * time.Second
-	// DefaultOperationTimeout is the deadline of a request whose context has none.
+	// DefaultOperationTimeout is the deadline of a request whose context has none, and the provider's for an
+	// operation its timeouts block does not bound: room for several rate-limit waits.
 	DefaultOperationTimeout = 10 * time.Minute
 )
 

@@ -184,18 +184,18 @@ func checkRedirect(baseURL string, req *http.Request, via []*http.Request, priva
 	if len(via) > maxRedirects {
 		return errTooManyRedirects
 	}
-	origin := via[0].URL
-	trusted := sameOrigin(origin, req.URL)
+	first := via[0].URL
+	trusted := tokenMayFollow(first, req.URL)
 	for _, hop := range via[1:] {
-		trusted = trusted && sameOrigin(origin, hop.URL)
+		trusted = trusted && tokenMayFollow(first, hop.URL)
 	}
-	if first := via[0].Method; first != http.MethodGet && first != http.MethodHead && (req.Method != first || !trusted) {
+	if method := via[0].Method; method != http.MethodGet && method != http.MethodHead && (req.Method != method || !trusted) {
 		status := 0
 		if req.Response != nil {
 			status = req.Response.StatusCode
 		}
-		return &RedirectError{BaseURL: baseURL, Method: first, Status: status, From: via[len(via)-1].URL, To: req.URL,
-			ChangesMethod: req.Method != first, APIPath: strings.TrimPrefix(origin.EscapedPath(), apiPathOf(baseURL))}
+		return &RedirectError{BaseURL: baseURL, Method: method, Status: status, From: via[len(via)-1].URL, To: req.URL,
+			ChangesMethod: req.Method != method, APIPath: strings.TrimPrefix(first.EscapedPath(), apiPathOf(baseURL))}
 	}
 	if !trusted {
 		for _, h := range private {
@@ -205,22 +205,14 @@ func checkRedirect(baseURL string, req *http.Request, via []*http.Request, priva
 	return nil
 }
 
-// sameOrigin reports whether a redirect from "from" to "to" may keep the
-// token: the same host name and port, or an upgrade of the same host from
-// http on the default port to https on the default port.
-func sameOrigin(from, to *url.URL) bool {
-	if !strings.EqualFold(from.Hostname(), to.Hostname()) {
-		return false
+// tokenMayFollow reports whether a redirect from "from" to "to" may keep the token: the same origin, or the
+// upgrade of the same host from http on the default port to https on the default port.
+func tokenMayFollow(from, to *url.URL) bool {
+	if origin(from) == origin(to) {
+		return true
 	}
-	fromPort, toPort := effectivePort(from), effectivePort(to)
-	switch {
-	case from.Scheme == to.Scheme:
-		return fromPort == toPort
-	case from.Scheme == "http" && to.Scheme == "https":
-		return fromPort == "80" && toPort == "443"
-	default: // https to http is a downgrade
-		return false
-	}
+	return from.Scheme == "http" && to.Scheme == "https" && strings.EqualFold(from.Hostname(), to.Hostname()) &&
+		effectivePort(from) == "80" && effectivePort(to) == "443"
 }
 
 // RedirectError reports a redirect that a write does not follow: one that would turn it into a GET (301, 302,

@@ -2,7 +2,7 @@
 // harness use: release links, releases, projects, the current user and the current CI job.
 //
 // It is the stand-in for GitLab that the acceptance tests trust, so it follows GITLAB.md, the repository's own
-// reference of GitLab's behaviour in this directory, case by case: status codes, the three error body shapes
+// reference of GitLab's behaviour at its root, case by case: status codes, the three error body shapes
 // ({"message": string}, {"message": [...]}, {"error": string}), Grape parameter validation, model validation,
 // authentication, permissions, pagination and rate limiting. Section references in comments (§1.4, §6) are to
 // GITLAB.md, whose §9 lists what the emulator leaves out. It deliberately has its own wire structs and never

@@ -85,7 +85,7 @@ func (c *linkCache) listing(ctx context.Context, project, tag string) *releaseLi
 	go func() {
 		// The fetch serves every Read of the release, so the first caller's cancellation must not end it; it
 		// still gets a deadline of its own, after which the Reads fall back to single GETs.
-		fetchCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), defaultTimeout)
+		fetchCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), gitlab.DefaultOperationTimeout)
 		defer cancel()
 		links, err := c.client.ListReleaseLinks(fetchCtx, project, tag)
 		if err == nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -91,7 +92,7 @@ func conflictingLinks(links []gitlab.ReleaseLink, project, tag string, want link
 	var b strings.Builder
 	for i := range links {
 		l := &links[i]
-		path, _ := pathFromDirectAssetURL(l, tag)
+		path, _ := l.Path(tag)
 		if l.Name != want.name && l.URL != want.url && (want.path == "" || path != want.path) {
 			continue
 		}
@@ -102,7 +103,7 @@ func conflictingLinks(links []gitlab.ReleaseLink, project, tag string, want link
 
 // existingLink describes a link of a release with its import command and import block.
 func existingLink(l *gitlab.ReleaseLink, project, tag string) string {
-	path, _ := pathFromDirectAssetURL(l, tag)
+	path, _ := l.Path(tag)
 	pathText := "no direct asset path"
 	if path != "" {
 		pathText = "direct asset path " + path
@@ -140,7 +141,7 @@ func (p *providerData) checkLinks(ctx context.Context, e explainer, project, tag
 	if p == nil || project.IsUnknown() || tag.IsUnknown() || (len(links) == 0 && !whole) || p.links.written(tag.ValueString()) {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, defaultTimeout) // a plan has no timeouts block
+	ctx, cancel := context.WithTimeout(ctx, gitlab.DefaultOperationTimeout) // a plan has no timeouts block
 	defer cancel()
 	held, err := p.links.all(ctx, project.ValueString(), tag.ValueString())
 	if err != nil {
@@ -219,4 +220,25 @@ func takenDetail(project, tag, name string, l *gitlab.ReleaseLink) string {
 	return fmt.Sprintf("%s The release holds:\n\n%s\n%s\n\nIf a resource of this configuration gives that link up in this "+
 		"same apply, make this resource depend on it (depends_on), so that Terraform plans and applies it first.",
 		what, existingLink(l, project, tag), takenAdvice)
+}
+
+// nonEmptyReleaseDetail explains why a create refuses a release that already has links, and how to import it.
+func nonEmptyReleaseDetail(project, tag string, links []gitlab.ReleaseLink) string {
+	var names []string
+	for _, l := range links {
+		names = append(names, fmt.Sprintf("%q (ID %d)", l.Name, l.ID))
+	}
+	sort.Strings(names)
+	if len(names) > maxListedWrites {
+		names = append(names[:maxListedWrites], fmt.Sprintf("and %d more", len(names)-maxListedWrites))
+	}
+	id := releaseID{Project: project, TagName: tag}
+	return fmt.Sprintf("Release %q of project %q already has %d links: %s. Nothing was changed.\n\n"+
+		"gitlab_release_links manages every link of a release, so creating it would delete links that no plan has "+
+		"shown. To manage this release, import it, with this resource's address in place of "+
+		"gitlab_release_links.<name>; the next plan then shows each link to be deleted, added or changed:\n\n"+
+		"  terraform import gitlab_release_links.<name> '%s'\n\n"+
+		"  import {\n    to = gitlab_release_links.<name>\n    id = %q\n  }\n\n"+
+		"If the links belong to gitlab_release_link resources, manage the release with one kind of resource only: "+
+		"each would delete the links of the other.", tag, project, len(links), strings.Join(names, ", "), id, id)
 }

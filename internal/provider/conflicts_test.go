@@ -181,6 +181,7 @@ func TestAccReleaseLink_identicalLinkNotAdopted(t *testing.T) {
 
 // The one link that is adopted: the create's own, committed by GitLab on an attempt whose answer was lost.
 func TestAccReleaseLink_adoptsOwnLostCreate(t *testing.T) {
+	httpClientTest(t)
 	env := newTestEnv(t)
 	env.requireEmulator(t)
 	config := env.linkConfig(env.Project, env.Tag, linkBody)

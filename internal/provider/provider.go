@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/url"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -37,9 +36,6 @@ var (
 // defaultBaseURL is used when neither base_url, GITLAB_BASE_URL nor (for job tokens) CI_API_V4_URL or
 // CI_SERVER_URL is set.
 const defaultBaseURL = "https://gitlab.com"
-
-// defaultRetries is how many times a request is retried after a 429, a 502/503/504 or a connection error.
-const defaultRetries = 5
 
 // New returns a constructor for the provider at the given version.
 func New(version string) func() provider.Provider {
@@ -115,7 +111,7 @@ func (p *gitlabProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a 502, 503 or 504, a connection error "+
 					"or an attempt GitLab did not answer in time; also how many failed rounds in a row make the provider declare "+
 					"GitLab unavailable and fail every request at once. Defaults to `%d`, which rides out an outage of 15 to 30 seconds. "+
-					"Rate limits (429) are not counted: they are waited out for as long as the operation's timeout allows.", defaultRetries),
+					"Rate limits (429) are not counted: they are waited out for as long as the operation's timeout allows.", gitlab.DefaultRetries),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},
@@ -196,7 +192,7 @@ func (p *gitlabProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	}
 	if config.EarlyAuthCheck.ValueBool() {
 		// The check waits like any operation would, rate limits included, but no longer.
-		ctx, cancel := context.WithTimeout(ctx, defaultTimeout)
+		ctx, cancel := context.WithTimeout(ctx, gitlab.DefaultOperationTimeout)
 		defer cancel()
 		if err := client.CheckAuth(ctx); err != nil {
 			resp.Diagnostics.AddError("Unable to Authenticate to GitLab", authCheckDetail(client.BaseURL(), err))
@@ -232,7 +228,7 @@ func clientConfig(config providerModel, version, terraformVersion string) (gitla
 	var diags diag.Diagnostics
 	token := firstSet(config.Token.ValueString(), os.Getenv("GITLAB_TOKEN"))
 	baseURL := firstSet(config.BaseURL.ValueString(), os.Getenv("GITLAB_BASE_URL"))
-	kind := tokenKind(token)
+	kind := gitlab.AuthKindFor(token)
 	if token == "" && autoCISupport(config) && os.Getenv("CI_JOB_TOKEN") != "" && jobsGitLab(baseURL) {
 		// Inside GitLab CI with no token configured: act as the job, against the instance that runs it.
 		token, kind = os.Getenv("CI_JOB_TOKEN"), gitlab.AuthJobToken
@@ -254,7 +250,7 @@ func clientConfig(config providerModel, version, terraformVersion string) (gitla
 		}
 		headers[k] = s.ValueString()
 	}
-	retries := int64(defaultRetries)
+	retries := int64(gitlab.DefaultRetries)
 	if !config.Retries.IsNull() {
 		retries = config.Retries.ValueInt64()
 	}
@@ -312,45 +308,7 @@ func jobsGitLab(baseURL string) bool {
 	if api == "" && server == "" {
 		return false
 	}
-	return baseURL == "" || sameOrigin(baseURL, api) || sameOrigin(baseURL, server)
-}
-
-// sameOrigin reports whether two GitLab URLs have the same scheme, host and port, the port defaulting to the
-// scheme's. A URL that is not a valid base URL matches nothing.
-func sameOrigin(a, b string) bool {
-	origin := func(raw string) (string, bool) {
-		normalized, err := gitlab.NormalizeBaseURL(raw)
-		if err != nil {
-			return "", false
-		}
-		u, err := url.Parse(normalized)
-		if err != nil {
-			return "", false
-		}
-		port := u.Port()
-		if port == "" {
-			port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
-		}
-		return u.Scheme + "://" + strings.ToLower(u.Hostname()) + ":" + port, true
-	}
-	x, okA := origin(a)
-	y, okB := origin(b)
-	return okA && okB && x == y
-}
-
-// tokenKind picks the header a configured token travels in. Prefixed job tokens go in JOB-TOKEN and prefixed
-// personal, project and group access tokens in PRIVATE-TOKEN. Any other token starts in PRIVATE-TOKEN, which works
-// for every access token whatever its age, and moves to "Authorization: Bearer" if GitLab answers 401, which is
-// how OAuth tokens are accepted (GITLAB.md §3b).
-func tokenKind(token string) gitlab.AuthKind {
-	switch {
-	case strings.HasPrefix(token, "glcbt-"):
-		return gitlab.AuthJobToken
-	case strings.HasPrefix(token, "glpat-"):
-		return gitlab.AuthPrivateToken
-	default:
-		return gitlab.AuthAuto
-	}
+	return baseURL == "" || gitlab.SameOrigin(baseURL, api) || gitlab.SameOrigin(baseURL, server)
 }
 
 // tokenMaskingLogger sends the client's log lines to tflog at the level of logf, with the token masked in case it

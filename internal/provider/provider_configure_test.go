@@ -36,6 +36,7 @@ func (e *testEnv) withProvider(block, config string) string {
 }
 
 func TestAccProvider_baseURLForms(t *testing.T) {
+	httpClientTest(t)
 	env := newTestEnv(t)
 	env.requireEmulator(t)
 	for i, baseURL := range []string{env.BaseURL + "/", env.BaseURL + "/api/v4", env.BaseURL + "/api/v4/"} {
@@ -111,6 +112,7 @@ provider "gitlab" {
 // TestAccProvider_noRequestAtConfigure: configuring the provider sends nothing, unless early_auth_check asks for one
 // request to /user. Planning a new link sends only the plan-time check's listing of its release (conflicts.go).
 func TestAccProvider_noRequestAtConfigure(t *testing.T) {
+	httpClientTest(t)
 	env := newTestEnv(t)
 	env.requireEmulator(t)
 	listing := "GET " + gitlabtest.RouteLinks
@@ -137,6 +139,7 @@ func TestAccProvider_noRequestAtConfigure(t *testing.T) {
 }
 
 func TestAccProvider_tokenKinds(t *testing.T) {
+	httpClientTest(t)
 	env := newTestEnv(t)
 	env.requireEmulator(t)
 	env.emu.AddToken(testUser, "glpat-personal-token", gitlabtest.TokenOptions{})
@@ -373,6 +376,7 @@ func (w *headerWatch) saw(name string) bool {
 // CI_API_V4_URL it is never sent, and the private project is not found; with CI_API_V4_URL naming base_url's
 // origin it is used.
 func TestAccProvider_jobTokenOnlyForJobsGitLab(t *testing.T) {
+	httpClientTest(t)
 	env := newTestEnv(t)
 	env.requireEmulator(t)
 	const jobToken = "glcbt-job-token"
@@ -418,6 +422,7 @@ func TestAccProvider_jobTokenOnlyForJobsGitLab(t *testing.T) {
 // nothing else. A front server on another origin that redirects to the emulator must not make the client hand
 // them over; without the redirect, the emulator receives them.
 func TestAccProvider_headersStayWithGitLab(t *testing.T) {
+	httpClientTest(t)
 	env := newTestEnv(t)
 	env.requireEmulator(t)
 	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -3,17 +3,13 @@ package provider
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
 )
-
-// defaultTimeout bounds each operation unless the timeouts block says otherwise; it leaves room for several
-// rate-limit waits.
-const defaultTimeout = 10 * time.Minute
 
 // providerData is what Configure hands to every resource and data source.
 type providerData struct {
@@ -67,16 +63,25 @@ func (p *providerData) planned(ids ...int64) {
 
 // moving reports whether a resource whose state is at fromProject and fromTag moves to toProject and toTag:
 // another tag, or another project rather than another spelling of the same one. A value unknown at plan may
-// move it.
-func (p *providerData) moving(ctx context.Context, fromProject, fromTag, toProject, toTag types.String) (bool, error) {
+// move it. When GitLab cannot say whether two spellings name one project, it reports that on the project
+// attribute, for the resource e is for, and returns ok false.
+func (p *providerData) moving(ctx context.Context, e explainer, fromProject, fromTag, toProject, toTag types.String,
+	diags *diag.Diagnostics) (moving, ok bool) {
 	if !toTag.Equal(fromTag) || toProject.IsUnknown() {
-		return true, nil
+		return true, true
 	}
 	if toProject.Equal(fromProject) {
-		return false, nil
+		return false, true
 	}
 	same, err := p.sameProject(ctx, fromProject, toProject)
-	return !same, err
+	if err != nil {
+		diags.AddAttributeError(path.Root("project"), "Unable to Compare Projects", e.detail(fmt.Sprintf("project changed "+
+			"from %q to %q, and GitLab could not say whether both name the same project (then nothing moves) or two "+
+			"different ones (then the links move).", fromProject.ValueString(), toProject.ValueString()),
+			toProject.ValueString(), toTag.ValueString(), err))
+		return false, false
+	}
+	return !same, true
 }
 
 // sameProject reports whether two spellings of a project (its numeric ID and its full path) name the same
@@ -88,7 +93,7 @@ func (p *providerData) sameProject(ctx context.Context, a, b types.String) (bool
 		return false, nil
 	}
 	// Planning has no timeouts block; the lookups get the default operation deadline.
-	ctx, cancel := context.WithTimeout(ctx, defaultTimeout)
+	ctx, cancel := context.WithTimeout(ctx, gitlab.DefaultOperationTimeout)
 	defer cancel()
 	before, err := p.client.GetProject(ctx, a.ValueString())
 	if gitlab.IsProjectNotFound(err) {

@@ -15,6 +15,7 @@ import (
 // trust. Each fails on its first attempt (a refused connection or an unknown name gets one quick second round),
 // with the problem named and the setting that fixes it, and without a round of the outage handling's retries.
 func TestAccProvider_misconfigurationFailsAtOnce(t *testing.T) {
+	httpClientTest(t)
 	requireAcc(t)
 	pki := newTestPKI(t)
 	tlsServer := func(t *testing.T, env *testEnv, cert tls.Certificate) string {

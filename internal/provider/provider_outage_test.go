@@ -14,6 +14,7 @@ import (
 // real CLI: a GitLab that is really gone fails the plan with one full explanation and short pointers to it,
 // without a retry storm and without touching GitLab or the state; a short outage is ridden out.
 func TestAccProvider_gitlabDown(t *testing.T) {
+	httpClientTest(t)
 	requireAcc(t)
 	env := newTestEnv(t)
 	env.requireEmulator(t)
@@ -92,6 +93,7 @@ func TestAccProvider_gitlabDown(t *testing.T) {
 // an error that names it and the wait, also where no timeouts block applies: the configure-time auth check, the
 // plan-time comparison of two spellings of a project, and an import in the slash form.
 func TestAccProvider_nothingHangs(t *testing.T) {
+	httpClientTest(t)
 	requireAcc(t)
 	env := newTestEnv(t)
 	env.requireEmulator(t)
@@ -153,6 +155,7 @@ func TestAccProvider_nothingHangs(t *testing.T) {
 // does not let it. The other resource's 40 creates, spaced 100 ms apart by max_requests_per_minute, keep
 // their one connection idle most of the time, so a closed pool would show as a new connection.
 func TestAccProvider_givingUpKeepsOthersConnections(t *testing.T) {
+	httpClientTest(t)
 	requireAcc(t)
 	env := newTestEnv(t)
 	env.requireEmulator(t)

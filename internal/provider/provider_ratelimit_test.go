@@ -18,6 +18,7 @@ import (
 // way it answers (GITLAB.md §6.1): headers on the 429 only, a bare 429, and RateLimit-* on every answer. Every
 // phase succeeds with exactly the configured links, none twice.
 func TestAccProvider_rateLimited(t *testing.T) {
+	httpClientTest(t)
 	modes := map[string]gitlabtest.RateLimitMode{
 		"headers on 429": gitlabtest.RateLimitHeadersOn429,
 		"bare 429":       gitlabtest.RateLimitBare429,
@@ -67,6 +68,7 @@ func TestAccProvider_rateLimited(t *testing.T) {
 // together, announced by one INFO line, and the following windows are filled without another 429. The window is
 // long enough (4 s) that a loaded machine cannot squeeze the paced requests (one every 1.1 s) three to a window.
 func TestAccProvider_rateLimitSharedWait(t *testing.T) {
+	httpClientTest(t)
 	env := newTestEnv(t)
 	env.requireEmulator(t)
 	logPath := filepath.Join(t.TempDir(), "info.log")

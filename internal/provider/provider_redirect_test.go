@@ -15,6 +15,7 @@ import (
 // of both resources fail with an error naming both addresses and the base_url to set, GitLab and the state stay
 // as they were, and with base_url corrected the same configuration applies and destroys.
 func TestAccProvider_redirectedWrites(t *testing.T) {
+	httpClientTest(t)
 	requireAcc(t)
 	env := newParallelTestEnv(t)
 	env.requireEmulator(t)

@@ -67,7 +67,7 @@ func newTestEnv(t *testing.T) *testEnv {
 		env.emu.AddToken(testUser, testToken, gitlabtest.TokenOptions{})
 		env.BaseURL, env.Token = env.emu.URL(), testToken
 	}
-	client, err := gitlab.New(gitlab.Config{BaseURL: env.BaseURL, Token: env.Token, AuthKind: tokenKind(env.Token),
+	client, err := gitlab.New(gitlab.Config{BaseURL: env.BaseURL, Token: env.Token, AuthKind: gitlab.AuthKindFor(env.Token),
 		RetryWaitMin: 10 * time.Millisecond, RetryWaitMax: time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -87,6 +87,17 @@ func newParallelTestEnv(t *testing.T) *testEnv {
 	t.Helper()
 	t.Parallel()
 	return newTestEnv(t)
+}
+
+// httpClientTest marks an acceptance test of the provider's HTTP client: faults, retries, rate limits, outages,
+// redirects, TLS, token headers, request counts. What it checks does not depend on the Terraform CLI, so it runs
+// once, on the terraform on PATH, and `make testacc-cli`, which repeats the acceptance tests on other CLIs
+// (TF_ACC_OTHER_CLI=1), skips it.
+func httpClientTest(t *testing.T) {
+	t.Helper()
+	if os.Getenv("TF_ACC_OTHER_CLI") != "" {
+		t.Skip("a test of the provider's HTTP client: it runs once, on the terraform on PATH (make test)")
+	}
 }
 
 // parallelTest runs tc in parallel with other tests, on an environment that must be t's own. Parallel subtests on

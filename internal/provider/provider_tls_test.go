@@ -97,6 +97,7 @@ func (p *testPKI) write(t *testing.T, name, kind string, der []byte) string {
 
 // TestAccProvider_mutualTLS serves the emulator over TLS with a private CA and a required client certificate.
 func TestAccProvider_mutualTLS(t *testing.T) {
+	httpClientTest(t)
 	pki := newTestPKI(t)
 	withCA := fmt.Sprintf("  cacert_file = %q\n", pki.caFile)
 	withClient := fmt.Sprintf("  client_cert = %q\n  client_key = %q\n", pki.clientCert, pki.clientKey)

@@ -62,6 +62,7 @@ func TestAccReleaseLink_projectDeleted(t *testing.T) {
 // TestAccReleaseLink_destroyWithoutAccess takes the project away from the token's sight: destroy, with or without
 // a refresh, fails and forgets nothing, and the link stays on GitLab. With access back, destroy deletes it.
 func TestAccReleaseLink_destroyWithoutAccess(t *testing.T) {
+	httpClientTest(t)
 	requireAcc(t)
 	env := newTestEnv(t)
 	env.requireEmulator(t)
@@ -118,6 +119,7 @@ func TestAccReleaseLink_destroyWithoutAccess(t *testing.T) {
 // hand-edited state can: destroy stops with the error before it sends anything, so GitLab and the state still
 // agree, and with the state corrected destroy deletes the link.
 func TestAccReleaseLink_unparsableTimeout(t *testing.T) {
+	httpClientTest(t)
 	requireAcc(t)
 	env := newTestEnv(t)
 	env.requireEmulator(t)

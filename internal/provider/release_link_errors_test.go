@@ -105,6 +105,7 @@ func TestAccReleaseLink_duplicateName(t *testing.T) {
 }
 
 func TestAccReleaseLink_accessErrors(t *testing.T) {
+	httpClientTest(t)
 	env := newTestEnv(t)
 	env.requireEmulator(t)
 	env.emu.AddUser("reporter")
@@ -178,6 +179,7 @@ func TestAccReleaseLink_projectNotFoundOnRefresh(t *testing.T) {
 // A timeout stops the operation with a clear error, and the next apply converges even if GitLab finished the
 // create after the provider stopped waiting.
 func TestAccReleaseLink_timeouts(t *testing.T) {
+	httpClientTest(t)
 	env := newTestEnv(t)
 	env.requireEmulator(t)
 	attrs := `  name = "app"
@@ -206,6 +208,7 @@ func TestAccReleaseLink_timeouts(t *testing.T) {
 // A 404 that is not GitLab's "404 Not found" (here an HTML page from a proxy) says nothing about the link: it is
 // an error, and the link stays in state.
 func TestAccReleaseLink_foreign404KeepsState(t *testing.T) {
+	httpClientTest(t)
 	env := newTestEnv(t)
 	env.requireEmulator(t)
 	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {

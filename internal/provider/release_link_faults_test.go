@@ -39,6 +39,7 @@ func (e *testEnv) holdsExactly(tag string, n int, urlOf func(i int) string) erro
 // and after committing writes, and drops connections before and after committing: nothing is lost, nothing is
 // made twice, and the plan afterwards is empty.
 func TestAccReleaseLink_underFaults(t *testing.T) {
+	httpClientTest(t)
 	env := newTestEnv(t)
 	env.requireEmulator(t)
 	const n = 45
@@ -81,6 +82,7 @@ func TestAccReleaseLink_underFaults(t *testing.T) {
 // GitLab, and that the next apply converges by itself whether GitLab made the link or not: the failed create left
 // its values in the state, without a link ID, and the refresh finds the link it made, or finds none.
 func TestAccReleaseLink_retriesExhausted(t *testing.T) {
+	httpClientTest(t)
 	env := newTestEnv(t)
 	env.requireEmulator(t)
 	config := strings.Replace(env.linkConfig(env.Project, env.Tag, `  name = "app"
@@ -132,6 +134,7 @@ func TestAccReleaseLink_retriesExhausted(t *testing.T) {
 // TestAccReleaseLink_tokenNeverLogged runs a whole lifecycle, errors included, at TRACE level and looks for the
 // token in everything Terraform and the provider logged.
 func TestAccReleaseLink_tokenNeverLogged(t *testing.T) {
+	httpClientTest(t)
 	env := newTestEnv(t)
 	logPath := filepath.Join(t.TempDir(), "trace.log")
 	// The token comes from the environment, as in real use: the test harness logs the configuration it writes.
@@ -154,13 +157,7 @@ func TestAccReleaseLink_tokenNeverLogged(t *testing.T) {
 			{Config: config(env.Tag, attrs)},
 		},
 	})
-	logs, err := os.ReadFile(logPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(logs), "/assets/links") {
-		t.Fatalf("the trace log holds no request line of the provider; is provider logging captured? (%d bytes)", len(logs))
-	}
+	logs := providerLog(t, logPath)
 	for i, line := range strings.Split(string(logs), "\n") {
 		if strings.Contains(line, env.Token) {
 			t.Errorf("the token appears in line %d of the TRACE log: %.300s", i+1, line)
@@ -177,16 +174,27 @@ func TestAccReleaseLink_tokenNeverLogged(t *testing.T) {
 		CheckDestroy:             env.checkNoLinks(env.Tag),
 		Steps:                    []resource.TestStep{{Config: env.linkConfig(env.Project, env.Tag, attrs)}},
 	})
-	logs, err = os.ReadFile(blockLog)
-	if err != nil {
-		t.Fatal(err)
-	}
+	logs = providerLog(t, blockLog)
 	configLine := regexp.MustCompile(`^\s*\|\s+token\s+= "` + regexp.QuoteMeta(env.Token) + `"$`)
 	for i, line := range strings.Split(string(logs), "\n") {
 		if strings.Contains(line, env.Token) && !configLine.MatchString(line) {
 			t.Errorf("the token from the provider block appears in line %d of the TRACE log: %.300s", i+1, line)
 		}
 	}
+}
+
+// providerLog reads a TRACE log and fails the test unless it holds the provider's own request lines: a log that
+// captured nothing would hold no token either.
+func providerLog(t *testing.T, path string) []byte {
+	t.Helper()
+	logs, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(logs), "GitLab API attempt finished") || !strings.Contains(string(logs), "/assets/links") {
+		t.Fatalf("the trace log %s holds no request line of the provider; is provider logging captured? (%d bytes)", path, len(logs))
+	}
+	return logs
 }
 
 // TestAccReleaseLink_destroyAfterLostCreate destroys, without a refresh, a resource whose create GitLab carried out

@@ -3,11 +3,11 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
@@ -42,37 +42,23 @@ func (r *releaseLinkResource) IdentitySchema(_ context.Context, _ resource.Ident
 // ImportState accepts "<project>:<tag_name>:<link_id>" (the official provider's form), "<project>/<tag_name>/<link_id>"
 // (resolved against the API, since paths and tags may contain '/'), or a resource identity.
 func (r *releaseLinkResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	var id releaseLinkID
-	switch {
-	case req.ID == "" && req.Identity != nil:
-		var identity releaseLinkIdentityModel
-		resp.Diagnostics.Append(req.Identity.Get(ctx, &identity)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		id = releaseLinkID{Project: identity.Project.ValueString(), TagName: identity.TagName.ValueString(), LinkID: identity.LinkID.ValueInt64()}
-	case strings.Contains(req.ID, ":"):
-		parsed, err := parseReleaseLinkID(req.ID)
-		if err != nil {
-			resp.Diagnostics.AddError("Invalid Import ID", fmt.Sprintf("Unable to import a release link: %s.\n\n%s", err, importIDExamples))
-			return
-		}
-		id = parsed
-	default:
-		resolved, problem := r.resolveSlashID(ctx, req.ID)
-		if problem != "" {
-			resp.Diagnostics.AddError("Unable to Import Release Link", problem)
-			return
-		}
-		id = resolved
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id.String())...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("project"), id.Project)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("tag_name"), id.TagName)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("link_id"), id.LinkID)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, releaseLinkModel{
-		Project: types.StringValue(id.Project), TagName: types.StringValue(id.TagName), LinkID: types.Int64Value(id.LinkID),
-	})...)
+	importState(ctx, r.data, releaseLinkImport, req, resp)
+}
+
+// releaseLinkImport is how the ID of a gitlab_release_link is written and found.
+var releaseLinkImport = importSyntax[releaseLinkID]{
+	typeName: releaseLinkType, kind: "release link", examples: importIDExamples, summary: "Unable to Import Release Link",
+	fromIdentity: func(ctx context.Context, identity *tfsdk.ResourceIdentity) (releaseLinkID, diag.Diagnostics) {
+		var m releaseLinkIdentityModel
+		diags := identity.Get(ctx, &m)
+		return releaseLinkID{Project: m.Project.ValueString(), TagName: m.TagName.ValueString(), LinkID: m.LinkID.ValueInt64()}, diags
+	},
+	parse: parseReleaseLinkID,
+	split: slashImportCandidates,
+	lookup: func(ctx context.Context, client *gitlab.Client, id releaseLinkID) error {
+		_, err := client.GetReleaseLink(ctx, id.Project, id.TagName, id.LinkID)
+		return err
+	},
 }
 
 // importNotFound explains an import ID that names no link: a release that does not exist, or a link ID that the
@@ -89,62 +75,4 @@ func (p *providerData) importNotFound(ctx context.Context, project, tag string, 
 		Name: types.StringNull()}
 	return linkNotFoundDetail(wanted, links) + fmt.Sprintf(" There is nothing to import: check the link ID, the last part "+
 		"of the import ID %q.", releaseLinkID{Project: project, TagName: tag, LinkID: linkID}.String())
-}
-
-// resolveSlashID finds the one split of "<project>/<tag_name>/<link_id>" under which GitLab has the link.
-// It returns a problem sentence when there is none, more than one, or GitLab refuses to answer.
-func (r *releaseLinkResource) resolveSlashID(ctx context.Context, raw string) (releaseLinkID, string) {
-	candidates, err := slashImportCandidates(raw)
-	if err != nil {
-		return releaseLinkID{}, fmt.Sprintf("%s.\n\n%s", err, importIDExamples)
-	}
-	return resolveSlash(ctx, r.data, releaseLinkType, raw, "release link", importIDExamples, candidates, func(ctx context.Context, c releaseLinkID) error {
-		_, err := r.data.client.GetReleaseLink(ctx, c.Project, c.TagName, c.LinkID)
-		return err
-	})
-}
-
-// slashCandidate is one split of a slash import ID: a releaseLinkID or a releaseID.
-type slashCandidate interface {
-	fmt.Stringer
-	release() releaseID // the project and tag it names
-	describe() string   // what it names, for an error
-}
-
-// resolveSlash finds the one candidate split of the slash import ID raw that GitLab has, by asking lookup about
-// each (import has no timeouts block: the lookups get the default operation deadline). It returns a problem
-// sentence when there is none, more than one, or GitLab refuses to answer; typeName is the Terraform type
-// imported, kind names what the ID imports and examples shows the ID's forms.
-func resolveSlash[T slashCandidate](ctx context.Context, p *providerData, typeName, raw, kind, examples string, candidates []T,
-	lookup func(context.Context, T) error) (T, string) {
-	var none T
-	ctx, cancel := context.WithTimeout(ctx, defaultTimeout)
-	defer cancel()
-	var found []T
-	var tried []string
-	for _, c := range candidates {
-		rel := c.release()
-		tried = append(tried, fmt.Sprintf("project %q, tag %q", rel.Project, rel.TagName))
-		err := lookup(ctx, c)
-		switch {
-		case err == nil:
-			found = append(found, c)
-		case !gitlab.IsNotFound(err):
-			return none, p.explain(typeName, false).detail(fmt.Sprintf("Could not look up %s while resolving the import ID %q.",
-				c.describe(), raw), rel.Project, rel.TagName, err)
-		}
-	}
-	switch len(found) {
-	case 1:
-		return found[0], ""
-	case 0:
-		return none, fmt.Sprintf("No %s matches the import ID %q. Tried: %s.\n\n%s", kind, raw, strings.Join(tried, "; "), examples)
-	default:
-		var ids []string
-		for _, f := range found {
-			ids = append(ids, fmt.Sprintf("%q", f.String()))
-		}
-		return none, fmt.Sprintf("The import ID %q is ambiguous: it names %s. Use the colon form to say which one.",
-			raw, strings.Join(ids, " and "))
-	}
 }

@@ -346,7 +346,7 @@ func TestListReleasesVisitsEachOnce(t *testing.T) {
 		fmt.Fprint(w, `[{"tag_name":"v2"},{"tag_name":"v1"}]`)
 	}))
 	defer srv.Close()
-	client, err := gitlab.New(gitlab.Config{BaseURL: srv.URL, Token: "glpat-test", AuthKind: tokenKind("glpat-test")})
+	client, err := gitlab.New(gitlab.Config{BaseURL: srv.URL, Token: "glpat-test", AuthKind: gitlab.AuthKindFor("glpat-test")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -365,7 +365,7 @@ func TestListReleasesDeadline(t *testing.T) {
 		t.Error("a request went out after the deadline")
 	}))
 	defer srv.Close()
-	client, err := gitlab.New(gitlab.Config{BaseURL: srv.URL, Token: "glpat-test", AuthKind: tokenKind("glpat-test")})
+	client, err := gitlab.New(gitlab.Config{BaseURL: srv.URL, Token: "glpat-test", AuthKind: gitlab.AuthKindFor("glpat-test")})
 	if err != nil {
 		t.Fatal(err)
 	}

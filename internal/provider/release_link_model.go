@@ -38,7 +38,7 @@ func (m *releaseLinkModel) setFromAPI(link *gitlab.ReleaseLink) {
 	m.DirectAssetURL = types.StringValue(link.DirectAssetURL)
 	m.External = types.BoolPointerValue(link.External)
 	m.DirectAssetPath, m.Filepath = types.StringNull(), types.StringNull()
-	if p, ok := pathFromDirectAssetURL(link, m.TagName.ValueString()); ok {
+	if p, ok := link.Path(m.TagName.ValueString()); ok {
 		m.DirectAssetPath, m.Filepath = types.StringValue(p), types.StringValue(p)
 	} else if keepEmpty {
 		m.Filepath = types.StringValue("")
@@ -51,7 +51,7 @@ func (m *releaseLinkModel) setFromAPI(link *gitlab.ReleaseLink) {
 func (m *releaseLinkModel) setFromWrite(link *gitlab.ReleaseLink, path *string) {
 	plannedPath, plannedFilepath := m.DirectAssetPath, m.Filepath
 	m.setFromAPI(link)
-	held, ok := pathFromDirectAssetURL(link, m.TagName.ValueString())
+	held, ok := link.Path(m.TagName.ValueString())
 	if !ok && path != nil && link.DirectAssetURL != link.URL {
 		held, ok = *path, true
 		m.DirectAssetPath, m.Filepath = types.StringValue(held), types.StringValue(held)

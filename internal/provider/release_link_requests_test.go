@@ -62,6 +62,7 @@ func countRequests(emu *gitlabtest.Server) requestCounts {
 // is one POST, an update one PUT, a delete one DELETE, and every plan reads each release once per walk with one
 // listing request per 100 links, never one GET per link.
 func TestAccReleaseLink_requestCounts(t *testing.T) {
+	httpClientTest(t)
 	env := newTestEnv(t)
 	env.requireEmulator(t)
 	releases := map[string]int{env.Tag: 150, "v2": 20, "v3": 20, "v4": 20}
@@ -153,6 +154,7 @@ func TestAccReleaseLink_requestCounts(t *testing.T) {
 // link instead of failing the plan; a listing that fails because GitLab is failing as a whole (502) does not,
 // since a GET per link would only fail again, slower.
 func TestAccReleaseLink_listingFallback(t *testing.T) {
+	httpClientTest(t)
 	env := newTestEnv(t)
 	env.requireEmulator(t)
 	releases := map[string]int{env.Tag: 5}

@@ -13,10 +13,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
 )
@@ -76,26 +74,10 @@ func (r *releaseLinkResource) Schema(ctx context.Context, _ resource.SchemaReque
 				Required:            true,
 				Validators:          []validator.String{notBlank},
 			},
-			"url": schema.StringAttribute{
-				MarkdownDescription: "The URL the link points to, unique within the release: `http`, `https` or `ftp`.",
-				Required:            true,
-				Validators:          []validator.String{linkURL},
-			},
-			"link_type": schema.StringAttribute{
-				MarkdownDescription: "The kind of asset: `other` (the default), `runbook`, `image` or `package`.",
-				Optional:            true,
-				Computed:            true,
-				Default:             stringdefault.StaticString("other"),
-				Validators:          []validator.String{stringvalidator.OneOf(linkTypes...)},
-			},
-			"direct_asset_path": schema.StringAttribute{
-				MarkdownDescription: "The permanent download path, served at `/<project>/-/releases/<tag_name>/downloads<path>`, " +
-					"e.g. `/bin/app-linux-amd64`. Remove it to clear the path. The state holds the path under both this name " +
-					"and `filepath`, whichever one the configuration uses.",
-				Optional:   true,
-				Computed:   true,
-				Validators: slices.Concat(assetPathValidators, []validator.String{pathConflict("filepath")}),
-			},
+			"url":       linkURLAttribute("The URL the link points to, unique within the release: `http`, `https` or `ftp`.", true),
+			"link_type": linkTypeAttribute(),
+			"direct_asset_path": directAssetPathAttribute(" The state holds the path under both this name and `filepath`, "+
+				"whichever one the configuration uses.", true, pathConflict("filepath")),
 			"filepath": schema.StringAttribute{
 				MarkdownDescription: "Deprecated name of `direct_asset_path`, holding the same path. `\"\"` means no path, as it " +
 					"did in the official provider.",
@@ -136,12 +118,10 @@ func (r *releaseLinkResource) Create(ctx context.Context, req resource.CreateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, _, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	project, tag := plan.Project.ValueString(), plan.TagName.ValueString()
@@ -170,12 +150,10 @@ func (r *releaseLinkResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Read(ctx, defaultTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, _, cancel, ok := withTimeout(ctx, state.Timeouts.Read, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	project, tag, linkID := state.Project.ValueString(), state.TagName.ValueString(), state.LinkID.ValueInt64()
@@ -193,11 +171,9 @@ func (r *releaseLinkResource) Read(ctx context.Context, req resource.ReadRequest
 	}
 	if errors.Is(err, errLinkGone) || gitlab.IsRecordNotFound(err) {
 		// The link or its whole release was deleted outside Terraform: forget it so the next plan re-creates it.
-		// The framework wants an identity even for a resource that is going away.
-		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.releaseLinkModel)...)
-		tflog.Warn(ctx, "release link no longer exists, removing it from state",
-			map[string]any{"project": project, "tag_name": tag, "link_id": linkID})
-		resp.State.RemoveResource(ctx)
+		forget(ctx, resp, setIdentity(ctx, resp.Identity, state.releaseLinkModel), "Release Link Deleted Outside Terraform",
+			fmt.Sprintf("Link %d (%q) of release %q in project %q no longer exists, so it leaves the state, and the next plan "+
+				"creates it anew.", linkID, state.Name.ValueString(), tag, project))
 		return
 	}
 	if err != nil {
@@ -224,18 +200,15 @@ func (r *releaseLinkResource) Update(ctx context.Context, req resource.UpdateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Update(ctx, defaultTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, _, cancel, ok := withTimeout(ctx, plan.Timeouts.Update, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	moving, err := r.data.moving(ctx, state.Project, state.TagName, plan.Project, plan.TagName)
-	if err != nil {
-		resp.Diagnostics.AddError("Unable to Update Release Link", r.data.explain(releaseLinkType, true).detail(
-			"Could not tell whether the link moves to another project.", plan.Project.ValueString(), plan.TagName.ValueString(), err))
+	moving, ok := r.data.moving(ctx, r.data.explain(releaseLinkType, true), state.Project, state.TagName, plan.Project, plan.TagName,
+		&resp.Diagnostics)
+	if !ok {
 		return
 	}
 	if moving {
@@ -278,12 +251,10 @@ func (r *releaseLinkResource) Delete(ctx context.Context, req resource.DeleteReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, defaultTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, _, cancel, ok := withTimeout(ctx, state.Timeouts.Delete, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	project, tag, linkID := state.Project.ValueString(), state.TagName.ValueString(), state.LinkID.ValueInt64()
@@ -337,12 +308,9 @@ func (r *releaseLinkResource) ModifyPlan(ctx context.Context, req resource.Modif
 	}
 	moving := false
 	if state != nil {
-		var err error
-		if moving, err = r.data.moving(ctx, state.Project, state.TagName, plan.Project, plan.TagName); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("project"), "Unable to Compare Projects", r.data.explain(releaseLinkType, true).detail(
-				fmt.Sprintf("project changed from %q to %q, and GitLab could not say whether both name the same project "+
-					"(then the link stays) or two different ones (then it moves).", state.Project.ValueString(), plan.Project.ValueString()),
-				plan.Project.ValueString(), plan.TagName.ValueString(), err))
+		var ok bool
+		if moving, ok = r.data.moving(ctx, r.data.explain(releaseLinkType, true), state.Project, state.TagName, plan.Project,
+			plan.TagName, &resp.Diagnostics); !ok {
 			return
 		}
 	}

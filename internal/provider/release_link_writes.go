@@ -69,8 +69,10 @@ func (r *releaseLinkResource) readLostCreate(ctx context.Context, state *release
 		return
 	}
 	if link == nil {
-		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, state.releaseLinkModel)...)
-		resp.State.RemoveResource(ctx)
+		forget(ctx, resp, setIdentity(ctx, resp.Identity, state.releaseLinkModel), "Release Link Was Not Created",
+			fmt.Sprintf("The create of link %q on release %q of project %q, whose answer was lost, was not carried out: "+
+				"GitLab holds no such link. It leaves the state, and the next plan creates it.", state.Name.ValueString(),
+				state.TagName.ValueString(), state.Project.ValueString()))
 		return
 	}
 	tflog.Info(ctx, "found the link made by a create whose answer was lost", map[string]any{"link_id": link.ID})

@@ -1,9 +1,10 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"fmt"
-	"sort"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -99,7 +100,7 @@ func (d *releaseLinksDataSource) Read(ctx context.Context, req datasource.ReadRe
 		m.setFromListing(&links[i])
 		models = append(models, m)
 	}
-	sort.Slice(models, func(i, j int) bool { return models[i].LinkID.ValueInt64() < models[j].LinkID.ValueInt64() })
+	slices.SortFunc(models, func(a, b releaseLinkModel) int { return cmp.Compare(a.LinkID.ValueInt64(), b.LinkID.ValueInt64()) })
 
 	elemType := schema.NestedAttributeObject{Attributes: linkDataAttributes()}.Type()
 	list, diags := types.ListValueFrom(ctx, elemType, orEmpty(models))

@@ -42,6 +42,7 @@ func (c *terraformCLI) stateLinkNames() []string {
 // as deleted; a DELETE that fails keeps that link, and only that one, in state; and GitLab's project 404, which
 // a token that lost access gets too, keeps every link in state. Once GitLab answers, destroy deletes the rest.
 func TestAccReleaseLinks_destroy(t *testing.T) {
+	httpClientTest(t)
 	requireAcc(t)
 	env := newTestEnv(t)
 	env.requireEmulator(t)

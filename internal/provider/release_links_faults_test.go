@@ -39,6 +39,7 @@ func faultOn(method string, kind gitlabtest.FaultKind) gitlabtest.Fault {
 // with 502s before and after committing writes, and drops connections before and after committing: every phase
 // ends with GitLab holding exactly the configuration, nothing twice, and an empty plan.
 func TestAccReleaseLinks_underFaults(t *testing.T) {
+	httpClientTest(t)
 	env := newTestEnv(t)
 	env.requireEmulator(t)
 	const n = 45
@@ -73,6 +74,7 @@ func TestAccReleaseLinks_underFaults(t *testing.T) {
 // TestAccReleaseLinks_ownLostCreate: GitLab commits a create and its answer is lost. The retry is answered "has
 // already been taken", and the link is recognised as the create's own, adopted instead of duplicated.
 func TestAccReleaseLinks_ownLostCreate(t *testing.T) {
+	httpClientTest(t)
 	env := newTestEnv(t)
 	env.requireEmulator(t)
 	links := manyLinks(5, "v1")
@@ -95,6 +97,7 @@ func TestAccReleaseLinks_ownLostCreate(t *testing.T) {
 // TestAccReleaseLinks_partialUpdate makes some writes of an update fail for good: the error lists them and the
 // writes that had to wait for them, the state records what was done, and the next apply sends only the rest.
 func TestAccReleaseLinks_partialUpdate(t *testing.T) {
+	httpClientTest(t)
 	env := newTestEnv(t)
 	env.requireEmulator(t)
 	before := manyLinks(6, "v1")
@@ -145,6 +148,7 @@ func TestAccReleaseLinks_partialUpdate(t *testing.T) {
 // the one whose answer was lost, so the release is as before and the next apply creates everything. When even
 // that delete fails, the leftover link stays in a tainted state, and the next apply replaces it.
 func TestAccReleaseLinks_createRollback(t *testing.T) {
+	httpClientTest(t)
 	env := newTestEnv(t)
 	env.requireEmulator(t)
 	links := manyLinks(5, "v1")
@@ -192,6 +196,7 @@ func TestAccReleaseLinks_createRollback(t *testing.T) {
 // the next one makes the release hold exactly the configuration, nothing twice: what was done and recorded is not
 // done again, and what was done but not recorded is found by the refresh, which lists the whole release.
 func TestAccReleaseLinks_convergesAfterFailures(t *testing.T) {
+	httpClientTest(t)
 	env := newTestEnv(t)
 	env.requireEmulator(t)
 	const n = 30

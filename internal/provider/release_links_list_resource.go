@@ -35,7 +35,7 @@ func (r *releaseLinksListResource) Configure(_ context.Context, req resource.Con
 // List streams one result per release, newest first. A release's links are read only when Terraform asks for the
 // resource (include_resource), or to learn that the release named by tag_name exists; one request per 100 links.
 func (r *releaseLinksListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	var config releaseLinkListModel // the same config as gitlab_release_link's list resource
+	var config listModel
 	if diags := req.Config.Get(ctx, &config); diags.HasError() {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return

@@ -1,17 +1,19 @@
 package provider
 
 import (
-	"sort"
+	"context"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/objectvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
@@ -83,7 +85,7 @@ func (e linkElement) fields(name string) linkFields {
 // direct_asset_url, and where that has a shape the parser does not know, path is the one the provider knows the
 // link holds: the one it wrote, or the one in state.
 func elementFromAPI(link *gitlab.ReleaseLink, tag, path string) linkElement {
-	if parsed, ok := pathFromDirectAssetURL(link, tag); ok || link.DirectAssetURL == link.URL {
+	if parsed, ok := link.Path(tag); ok || link.DirectAssetURL == link.URL {
 		path = parsed
 	}
 	return linkElement{
@@ -113,11 +115,7 @@ func planComputed(plan, state map[string]linkElement) {
 		}
 	}
 	prefix := downloadPrefix(state)
-	names := make([]string, 0, len(plan))
-	for name := range plan {
-		names = append(names, name)
-	}
-	sort.Strings(names) // the same plan for the same configuration, whatever the map order
+	names := slices.Sorted(maps.Keys(plan)) // the same plan for the same configuration, whatever the map order
 	taken := map[string]bool{}
 	undecided := false // a new name before this one may take any link that goes away
 	for _, name := range names {
@@ -189,7 +187,7 @@ func changesFor(planned, held map[string]linkElement) linkChanges {
 		c.current[e.linkID.ValueInt64()] = e.fields(name)
 	}
 	kept := map[int64]bool{}
-	for _, name := range sortedNames(planned) {
+	for _, name := range slices.Sorted(maps.Keys(planned)) {
 		e := planned[name]
 		id := e.linkID.ValueInt64()
 		if cur, ok := c.current[id]; ok && !e.linkID.IsUnknown() && !kept[id] {
@@ -217,24 +215,9 @@ func changesFor(planned, held map[string]linkElement) linkChanges {
 func releaseLinksObject() schema.NestedAttributeObject {
 	return schema.NestedAttributeObject{
 		Attributes: map[string]schema.Attribute{
-			"url": schema.StringAttribute{
-				MarkdownDescription: "Required. The URL the link points to: `http`, `https` or `ftp`.",
-				Optional:            true,
-				Validators:          []validator.String{linkURL},
-			},
-			"link_type": schema.StringAttribute{
-				MarkdownDescription: "The kind of asset: `other` (the default), `runbook`, `image` or `package`.",
-				Optional:            true,
-				Computed:            true,
-				Default:             stringdefault.StaticString("other"),
-				Validators:          []validator.String{stringvalidator.OneOf(linkTypes...)},
-			},
-			"direct_asset_path": schema.StringAttribute{
-				MarkdownDescription: "The permanent download path, served at `/<project>/-/releases/<tag_name>/downloads<path>`, " +
-					"e.g. `/bin/app-linux-amd64`. Remove it to clear the path.",
-				Optional:   true,
-				Validators: assetPathValidators,
-			},
+			"url":               linkURLAttribute("Required. The URL the link points to: `http`, `https` or `ftp`.", false),
+			"link_type":         linkTypeAttribute(),
+			"direct_asset_path": directAssetPathAttribute("", false),
 			"link_id": schema.Int64Attribute{
 				MarkdownDescription: "GitLab's ID of the link. A renamed link keeps it when its `url` (or else its " +
 					"`direct_asset_path`) stays the same.",
@@ -249,12 +232,9 @@ func releaseLinksObject() schema.NestedAttributeObject {
 	}
 }
 
-// sortedNames returns the names of elems in order, so that writes go out the same way for the same plan.
-func sortedNames(elems map[string]linkElement) []string {
-	names := make([]string, 0, len(elems))
-	for name := range elems {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	return names
+// save stores the model as the resource's state, and its identity where Terraform supports one.
+func (m *releaseLinksResourceModel) save(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity) diag.Diagnostics {
+	diags := state.Set(ctx, m)
+	diags.Append(setReleaseIdentity(ctx, identity, m.Project, m.TagName)...)
+	return diags
 }

@@ -14,6 +14,7 @@ import (
 // plans again) and a POST per link, a plan one listing per 100 links, an update of every URL that plan's listing
 // and a PUT per link, a destroy the refresh's listing and a DELETE per link.
 func TestAccReleaseLinks_requestCounts(t *testing.T) {
+	httpClientTest(t)
 	requireAcc(t)
 	env := newTestEnv(t)
 	env.requireEmulator(t)
@@ -74,6 +75,7 @@ func (c *concurrency) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // TestAccReleaseLinks_parallelism: the writes of one resource go out release_links_parallelism at a time, 10 by
 // default, never more.
 func TestAccReleaseLinks_parallelism(t *testing.T) {
+	httpClientTest(t)
 	requireAcc(t)
 	env := newTestEnv(t)
 	env.requireEmulator(t)

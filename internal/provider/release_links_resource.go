@@ -7,7 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -84,12 +83,10 @@ func (r *releaseLinksResource) Create(ctx context.Context, req resource.CreateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, timeout, cancel, ok := withTimeout(ctx, plan.Timeouts.Create, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	project, tag := plan.Project.ValueString(), plan.TagName.ValueString()
@@ -112,12 +109,10 @@ func (r *releaseLinksResource) Read(ctx context.Context, req resource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Read(ctx, defaultTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, _, cancel, ok := withTimeout(ctx, state.Timeouts.Read, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	project, tag := state.Project.ValueString(), state.TagName.ValueString()
@@ -131,11 +126,9 @@ func (r *releaseLinksResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	if gitlab.IsRecordNotFound(err) {
 		// The release was deleted outside Terraform, and its links with it: the next plan creates them anew.
-		resp.Diagnostics.Append(setReleaseIdentity(ctx, resp.Identity, state.Project, state.TagName)...)
-		resp.Diagnostics.AddWarning("Release Deleted Outside Terraform", fmt.Sprintf("Release %q of project %q no "+
-			"longer exists, and its links went with it, so gitlab_release_links leaves the state. The next plan creates "+
-			"the links anew, which needs the release to exist again.", tag, project))
-		resp.State.RemoveResource(ctx)
+		forget(ctx, resp, setReleaseIdentity(ctx, resp.Identity, state.Project, state.TagName), "Release Deleted Outside Terraform",
+			fmt.Sprintf("Release %q of project %q no longer exists, and its links went with it, so gitlab_release_links "+
+				"leaves the state. The next plan creates the links anew, which needs the release to exist again.", tag, project))
 		return
 	}
 	if err != nil {
@@ -146,7 +139,7 @@ func (r *releaseLinksResource) Read(ctx context.Context, req resource.ReadReques
 	var known map[int64]string
 	for i := range links {
 		r.data.owners.held(true, links[i].ID)
-		if _, ok := pathFromDirectAssetURL(&links[i], tag); !ok && links[i].DirectAssetURL != links[i].URL && known == nil {
+		if _, ok := links[i].Path(tag); !ok && links[i].DirectAssetURL != links[i].URL && known == nil {
 			// A path that direct_asset_url does not show readably is the one state holds for that link.
 			known = map[int64]string{}
 			for _, e := range elements(state.Links) {
@@ -168,18 +161,15 @@ func (r *releaseLinksResource) Update(ctx context.Context, req resource.UpdateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Update(ctx, defaultTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, timeout, cancel, ok := withTimeout(ctx, plan.Timeouts.Update, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	moving, err := r.data.moving(ctx, state.Project, state.TagName, plan.Project, plan.TagName)
-	if err != nil {
-		resp.Diagnostics.AddError("Unable to Update Release Links", r.data.explain(releaseLinksType, true).detail(
-			"Could not tell whether the links move to another project.", plan.Project.ValueString(), plan.TagName.ValueString(), err))
+	moving, ok := r.data.moving(ctx, r.data.explain(releaseLinksType, true), state.Project, state.TagName, plan.Project,
+		plan.TagName, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	if moving {
@@ -207,12 +197,10 @@ func (r *releaseLinksResource) Delete(ctx context.Context, req resource.DeleteRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := state.Timeouts.Delete(ctx, defaultTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, _, cancel, ok := withTimeout(ctx, state.Timeouts.Delete, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	// A link or release already gone counts as deleted; GitLab's project 404, which a token that lost access
@@ -260,12 +248,9 @@ func (r *releaseLinksResource) ModifyPlan(ctx context.Context, req resource.Modi
 	}
 	moving := false
 	if state != nil {
-		var err error
-		if moving, err = r.data.moving(ctx, state.Project, state.TagName, plan.Project, plan.TagName); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("project"), "Unable to Compare Projects", r.data.explain(releaseLinksType, true).detail(
-				fmt.Sprintf("project changed from %q to %q, and GitLab could not say whether both name the same project "+
-					"(then the links stay) or two different ones (then they move).", state.Project.ValueString(),
-					plan.Project.ValueString()), plan.Project.ValueString(), plan.TagName.ValueString(), err))
+		var ok bool
+		if moving, ok = r.data.moving(ctx, r.data.explain(releaseLinksType, true), state.Project, state.TagName, plan.Project,
+			plan.TagName, &resp.Diagnostics); !ok {
 			return
 		}
 	}

@@ -70,7 +70,7 @@ func (e *testEnv) held(t *testing.T, tag string) []heldLink {
 		return out
 	}
 	for _, l := range e.links(t, tag) {
-		path, _ := pathFromDirectAssetURL(&l, tag)
+		path, _ := l.Path(tag)
 		out = append(out, heldLink{id: l.ID, name: l.Name, spec: linkSpec{url: l.URL, linkType: l.LinkType, path: path},
 			directAssetURL: l.DirectAssetURL})
 	}

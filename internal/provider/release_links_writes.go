@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -313,7 +314,7 @@ func (r *releaseLinksResource) createOn(ctx context.Context, project, tag string
 		return nil, true
 	}
 	writes := make([]linkWrite, 0, len(planned))
-	for _, name := range sortedNames(planned) {
+	for _, name := range slices.Sorted(maps.Keys(planned)) {
 		writes = append(writes, linkWrite{kind: writeCreate, to: planned[name].fields(name)})
 	}
 	results := r.data.runWrites(ctx, project, tag, writes, r.data.parallelism, diags)

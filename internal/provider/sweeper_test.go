@@ -45,11 +45,11 @@ func sweepTestProjects(region string) error {
 	if baseURL == "" || token == "" {
 		return errors.New("set GITLAB_BASE_URL and GITLAB_TOKEN to the GitLab and token the acceptance tests ran with")
 	}
-	client, err := gitlab.New(gitlab.Config{BaseURL: baseURL, Token: token, AuthKind: tokenKind(token), Retries: -1})
+	client, err := gitlab.New(gitlab.Config{BaseURL: baseURL, Token: token, AuthKind: gitlab.AuthKindFor(token), Retries: -1})
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), defaultTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), gitlab.DefaultOperationTimeout)
 	defer cancel()
 	projects, err := client.ListOwnedProjects(ctx, "tf-acc-")
 	if err != nil {

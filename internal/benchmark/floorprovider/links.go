@@ -5,13 +5,9 @@ import (
 	"fmt"
 	"math/big"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -19,9 +15,8 @@ import (
 
 var _ resource.ResourceWithIdentity = &linksResource{}
 
-// linksResource is gitlab_release_links without GitLab: the real resource's schema (the links map with its
-// computed link_id and direct_asset_url, the timeouts block, the identity), and CRUD that only fills in what the
-// plan left unknown, directly on Terraform's values.
+// linksResource is gitlab_release_links without GitLab: the real resource's schema, and CRUD that only fills in
+// what the plan left unknown, directly on Terraform's values.
 type linksResource struct{}
 
 // releaseIdentity is the real resource's identity.
@@ -36,32 +31,11 @@ func (r *linksResource) Metadata(_ context.Context, req resource.MetadataRequest
 }
 
 func (r *linksResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		Attributes: map[string]schema.Attribute{
-			"id":       schema.StringAttribute{Computed: true},
-			"project":  schema.StringAttribute{Required: true},
-			"tag_name": schema.StringAttribute{Required: true},
-			"links": schema.MapNestedAttribute{Required: true, NestedObject: schema.NestedAttributeObject{
-				Attributes: map[string]schema.Attribute{
-					"url":               schema.StringAttribute{Required: true},
-					"link_type":         schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("other")},
-					"direct_asset_path": schema.StringAttribute{Optional: true},
-					"link_id":           schema.Int64Attribute{Computed: true},
-					"direct_asset_url":  schema.StringAttribute{Computed: true},
-				},
-			}},
-		},
-		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
-		},
-	}
+	resp.Schema = realSchema(ctx, realLinks)
 }
 
-func (r *linksResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
-		"project":  identityschema.StringAttribute{RequiredForImport: true},
-		"tag_name": identityschema.StringAttribute{RequiredForImport: true},
-	}}
+func (r *linksResource) IdentitySchema(ctx context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = realIdentity(ctx, realLinks)
 }
 
 func (r *linksResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

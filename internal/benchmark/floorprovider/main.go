@@ -1,6 +1,5 @@
 // Command floorprovider is the benchmark's framework floor: a provider built on the same terraform-plugin-framework
-// whose gitlab_release_link has the real resource's schema (attribute names, types, optional, computed and
-// default, the timeouts block, the identity schema) and does nothing. It makes no HTTP request; Create copies the
+// whose resources have the real resources' schemas, taken from them (schema.go), and do nothing. It makes no HTTP request; Create copies the
 // plan into state and invents the computed values, Read leaves state as it is (adding the identity that Terraform
 // before 1.12 does not keep), Update copies the plan, Delete returns. What Terraform's phases cost it is what any
 // framework provider of this schema costs: decoding and encoding every value, the framework's plan and state
@@ -15,13 +14,8 @@ import (
 	"context"
 	"fmt"
 	"log"
-	"os"
-	"path/filepath"
-	"runtime"
-	"runtime/pprof"
 	"sync/atomic"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -29,54 +23,20 @@ import (
 	providerschema "github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/profiling"
 )
 
 func main() {
-	stopProfiles := startProfiles()
+	stopProfiles := profiling.Start("floorprovider")
 	err := providerserver.Serve(context.Background(), func() provider.Provider { return floorProvider{} }, providerserver.ServeOpts{
 		Address: "registry.terraform.io/gitlab-release-links/gitlab",
 	})
 	stopProfiles()
 	if err != nil {
 		log.Fatal(err.Error())
-	}
-}
-
-// startProfiles does for the floor what pprof.go does for the real provider built with -tags pprof: when
-// TF_PROVIDER_CPUPROFILE names a directory, it profiles the process's CPU into floorprovider-<pid>.cpu.pprof there
-// and, in the function it returns, writes its heap profile into floorprovider-<pid>.heap.pprof.
-func startProfiles() (stop func()) {
-	dir := os.Getenv("TF_PROVIDER_CPUPROFILE")
-	if dir == "" {
-		return func() {}
-	}
-	base := filepath.Join(dir, fmt.Sprintf("floorprovider-%d", os.Getpid()))
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		log.Fatal(err)
-	}
-	cpu, err := os.Create(base + ".cpu.pprof")
-	if err != nil {
-		log.Fatal(err)
-	}
-	if err := pprof.StartCPUProfile(cpu); err != nil {
-		log.Fatal(err)
-	}
-	return func() {
-		pprof.StopCPUProfile()
-		heap, err := os.Create(base + ".heap.pprof")
-		if err == nil {
-			runtime.GC()
-			err = pprof.WriteHeapProfile(heap)
-		}
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "pprof: %v\n", err)
-		}
-		_, _ = cpu.Close(), heap.Close()
 	}
 }
 
@@ -127,32 +87,11 @@ func (r *linkResource) Metadata(_ context.Context, req resource.MetadataRequest,
 }
 
 func (r *linkResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		Attributes: map[string]schema.Attribute{
-			"id":                schema.StringAttribute{Computed: true},
-			"project":           schema.StringAttribute{Required: true},
-			"tag_name":          schema.StringAttribute{Required: true},
-			"name":              schema.StringAttribute{Required: true},
-			"url":               schema.StringAttribute{Required: true},
-			"link_type":         schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString("other")},
-			"direct_asset_path": schema.StringAttribute{Optional: true},
-			"filepath":          schema.StringAttribute{Optional: true, DeprecationMessage: "Use direct_asset_path instead."},
-			"link_id":           schema.Int64Attribute{Computed: true},
-			"direct_asset_url":  schema.StringAttribute{Computed: true},
-			"external":          schema.BoolAttribute{Computed: true, DeprecationMessage: "Removed from GitLab's API."},
-		},
-		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
-		},
-	}
+	resp.Schema = realSchema(ctx, realLink)
 }
 
-func (r *linkResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
-		"project":  identityschema.StringAttribute{RequiredForImport: true},
-		"tag_name": identityschema.StringAttribute{RequiredForImport: true},
-		"link_id":  identityschema.Int64Attribute{RequiredForImport: true},
-	}}
+func (r *linkResource) IdentitySchema(ctx context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = realIdentity(ctx, realLink)
 }
 
 func (r *linkResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -183,7 +122,7 @@ func (r *linkResource) Update(ctx context.Context, req resource.UpdateRequest, r
 func (r *linkResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
 
 // fillComputed sets what the plan left unknown: id and link_id from the given link ID, direct_asset_url from url,
-// external null as on GitLab 16.0 and later; and the identity when Terraform passes one.
+// external null as on GitLab 16.0 and later, a path left unknown null; and the identity when Terraform passes one.
 func (r *linkResource) fillComputed(ctx context.Context, get func(context.Context, path.Path, any) diag.Diagnostics,
 	linkID int64, state *tfsdk.State, identity *tfsdk.ResourceIdentity) diag.Diagnostics {
 	var project, tag, url string
@@ -197,6 +136,14 @@ func (r *linkResource) fillComputed(ctx context.Context, get func(context.Contex
 	diags.Append(state.SetAttribute(ctx, path.Root("link_id"), linkID)...)
 	diags.Append(state.SetAttribute(ctx, path.Root("direct_asset_url"), url)...)
 	diags.Append(state.SetAttribute(ctx, path.Root("external"), types.BoolNull())...)
+	// The real resource plans the path under both its names (ModifyPlan); without a path both stay unknown here.
+	for _, name := range []string{"direct_asset_path", "filepath"} {
+		var v types.String
+		diags.Append(get(ctx, path.Root(name), &v)...)
+		if v.IsUnknown() {
+			diags.Append(state.SetAttribute(ctx, path.Root(name), types.StringNull())...)
+		}
+	}
 	if identity != nil {
 		diags.Append(identity.Set(ctx, linkIdentity{
 			Project: types.StringValue(project), TagName: types.StringValue(tag), LinkID: types.Int64Value(linkID),

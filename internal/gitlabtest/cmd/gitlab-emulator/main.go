@@ -17,9 +17,9 @@
 //	-rate-headers mode   on429 (GitLab's default: RateLimit-* and Retry-After on 429s only), bare (a 429 with no
 //	                     such headers) or always (RateLimit-* on every answer)
 //
-// `make emulator` passes the repository's bin/, and LISTEN, TOKEN, RATE_LIMIT, RATE_WINDOW and RATE_HEADERS through, for example
-// `make emulator RATE_LIMIT=60 RATE_WINDOW=20s RATE_HEADERS=bare`. See internal/gitlabtest/GITLAB.md §6 for
-// how GitLab throttles.
+// `make emulator` passes the repository's bin/, and LISTEN, TOKEN, RATE_LIMIT, RATE_WINDOW and RATE_HEADERS
+// through, for example `make emulator RATE_LIMIT=60 RATE_WINDOW=20s RATE_HEADERS=bare`. See GITLAB.md §6 (at the
+// repository's root) for how GitLab throttles.
 package main
 
 import (

@@ -1,9 +1,15 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 // releaseLinkID identifies a release link: the project as configured (numeric ID or full path), the release's tag
@@ -22,6 +28,18 @@ const importIDExamples = "Use <project>:<tag_name>:<link_id> or <project>/<tag_n
 // String formats the ID as "<project>:<tag_name>:<link_id>".
 func (id releaseLinkID) String() string {
 	return fmt.Sprintf("%s:%s:%d", id.Project, id.TagName, id.LinkID)
+}
+
+// store writes the ID into the state and identity of an imported gitlab_release_link.
+func (id releaseLinkID) store(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity) diag.Diagnostics {
+	diags := state.SetAttribute(ctx, path.Root("id"), id.String())
+	diags.Append(state.SetAttribute(ctx, path.Root("project"), id.Project)...)
+	diags.Append(state.SetAttribute(ctx, path.Root("tag_name"), id.TagName)...)
+	diags.Append(state.SetAttribute(ctx, path.Root("link_id"), id.LinkID)...)
+	diags.Append(setIdentity(ctx, identity, releaseLinkModel{
+		Project: types.StringValue(id.Project), TagName: types.StringValue(id.TagName), LinkID: types.Int64Value(id.LinkID),
+	})...)
+	return diags
 }
 
 func (id releaseLinkID) release() releaseID {
@@ -117,6 +135,15 @@ const releaseImportIDExamples = "Use <project>:<tag_name> or <project>/<tag_name
 func (id releaseID) String() string { return id.Project + ":" + id.TagName }
 
 func (id releaseID) release() releaseID { return id }
+
+// store writes the ID into the state and identity of an imported gitlab_release_links.
+func (id releaseID) store(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity) diag.Diagnostics {
+	diags := state.SetAttribute(ctx, path.Root("id"), id.String())
+	diags.Append(state.SetAttribute(ctx, path.Root("project"), id.Project)...)
+	diags.Append(state.SetAttribute(ctx, path.Root("tag_name"), id.TagName)...)
+	diags.Append(setReleaseIdentity(ctx, identity, types.StringValue(id.Project), types.StringValue(id.TagName))...)
+	return diags
+}
 
 func (id releaseID) describe() string {
 	return fmt.Sprintf("release %q in project %q", id.TagName, id.Project)

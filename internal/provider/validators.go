@@ -3,20 +3,24 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/helpers/validatordiag"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// stringCheck adapts a function that explains what is wrong with a value (or returns "") into a validator, so
-// that GitLab's rules are checked at plan time and reported on the attribute. Unknown and null values pass.
+// stringCheck adapts a function that says what is wrong with a value (or returns "") into a validator, so that
+// GitLab's rules are checked at plan time and reported on the attribute, in the validators library's words
+// ("Attribute url <problem>, got: <value>"). Unknown and null values pass.
 type stringCheck struct {
 	description string
 	check       func(string) string
@@ -32,8 +36,7 @@ func (v stringCheck) ValidateString(_ context.Context, req validator.StringReque
 		return
 	}
 	if problem := v.check(req.ConfigValue.ValueString()); problem != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value",
-			fmt.Sprintf("%s %s", req.Path, problem))
+		resp.Diagnostics.Append(validatordiag.InvalidAttributeValueDiagnostic(req.Path, problem, fmt.Sprintf("%q", req.ConfigValue.ValueString())))
 	}
 }
 
@@ -52,23 +55,23 @@ var linkURL = stringCheck{
 func checkLinkURL(s string) string {
 	if s != strings.TrimSpace(s) {
 		// GitLab strips the value before storing it, which would show as a change on every plan.
-		return fmt.Sprintf("must not start or end with whitespace, got %q.", s)
+		return "must not start or end with whitespace"
 	}
 	if strings.IndexFunc(s, unicode.IsSpace) >= 0 || strings.IndexFunc(s, unicode.IsControl) >= 0 {
-		return fmt.Sprintf("must not contain spaces or control characters (GitLab: \"URI is invalid\"), got %q.", s)
+		return "must not contain spaces or control characters (GitLab: \"URI is invalid\")"
 	}
 	scheme, _, found := strings.Cut(s, "://")
 	if !found || (scheme != "http" && scheme != "https" && scheme != "ftp") {
 		// The scheme check is case-sensitive on GitLab: HTTP:// is refused.
-		return fmt.Sprintf("must start with http://, https:// or ftp:// in lowercase, got %q.", s)
+		return "must start with http://, https:// or ftp:// in lowercase"
 	}
 	u, err := url.Parse(s)
 	if err != nil || u.Host == "" {
-		return fmt.Sprintf("is not a valid URL with a host, got %q.", s)
+		return "is not a valid URL with a host"
 	}
 	host := u.Hostname()
 	if host == "" || strings.HasPrefix(host, "-") || strings.HasPrefix(host, "_") {
-		return fmt.Sprintf("has an invalid host name %q (GitLab: \"Hostname or IP address invalid\").", host)
+		return fmt.Sprintf("has an invalid host name %q (GitLab: \"Hostname or IP address invalid\")", host)
 	}
 	return ""
 }
@@ -78,7 +81,7 @@ var positiveDuration = stringCheck{
 	description: "must be a duration greater than zero, such as \"45s\" or \"2m\"",
 	check: func(s string) string {
 		if d, err := time.ParseDuration(s); err != nil || d <= 0 {
-			return fmt.Sprintf("must be a duration greater than zero, such as \"45s\" or \"2m\"; got %q.", s)
+			return "must be a duration greater than zero, such as \"45s\" or \"2m\""
 		}
 		return ""
 	},
@@ -102,14 +105,14 @@ var assetPathFormat = stringCheck{
 	check: func(s string) string {
 		if s == "" {
 			// The official SDKv2 provider treated "" as unset; here null means no path.
-			return "is empty. To have no direct asset path, remove the attribute or set it to null."
+			return "is empty: to have no direct asset path, remove the attribute or set it to null"
 		}
 		if utf8.RuneCountInString(s) > assetPathMaxLength {
 			return ""
 		}
 		if !validAssetPath(s) {
-			return fmt.Sprintf("must start with /, use only letters, digits, '-', '.', '_' and '/', have no '//', "+
-				"end with a letter or digit, and be at least 4 characters long, for example /bin/app-linux-amd64; got %q.", s)
+			return "must start with /, use only letters, digits, '-', '.', '_' and '/', have no '//', end with a letter " +
+				"or digit, and be at least 4 characters long, for example /bin/app-linux-amd64"
 		}
 		return ""
 	},
@@ -173,7 +176,7 @@ func (v uniqueLinkValuesValidator) ValidateMap(_ context.Context, req validator.
 	}
 	elems := elements(req.ConfigValue)
 	seen := map[string]string{}
-	for _, name := range sortedNames(elems) {
+	for _, name := range slices.Sorted(maps.Keys(elems)) {
 		e := elems[name]
 		for _, a := range []struct {
 			name  string
