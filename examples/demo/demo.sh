@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# make demo: the provider against a local GitLab emulator. Builds nothing itself (make builds bin/ first),
-# needs no network, cleans up after itself and stops at the first step that does not do what it says.
+# make demo: the provider against a local GitLab emulator. Builds the emulator but not the provider (make builds
+# bin/ first), needs no network, cleans up after itself and stops at the first step that does not do what it says.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
@@ -10,10 +10,13 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
-fail() { printf '\n\033[31mdemo failed: %s\033[0m\n' "$*" >&2; exit 1; }
+# Bold steps and a red failure on a terminal; plain text when the output goes to a file or a CI log.
+if [ -t 1 ]; then bold=$'\033[1m' bold_end=$'\033[0m'; else bold='' bold_end=''; fi
+if [ -t 2 ]; then red=$'\033[31m' red_end=$'\033[0m'; else red='' red_end=''; fi
+say() { printf '\n%s==> %s%s\n' "$bold" "$*" "$bold_end"; }
+fail() { printf '\n%sdemo failed: %s%s\n' "$red" "$*" "$red_end" >&2; exit 1; }
 
-say "Starting the GitLab emulator on a free loopback port"
+say "Building and starting the GitLab emulator on a free loopback port"
 (cd "$root" && go build -o "$work/gitlab-emulator" ./internal/gitlabtest/cmd/gitlab-emulator)
 token="demo-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 "$work/gitlab-emulator" -listen 127.0.0.1:0 -token "$token" >"$work/emulator.log" 2>&1 &

@@ -3,9 +3,11 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -50,7 +52,8 @@ func buildProvider(t *testing.T, version string) string {
 		return dir
 	}
 	if builtProviders.dir == "" {
-		root, err := os.MkdirTemp("", "terraform-provider-gitlab-test-")
+		// Not t.TempDir: the builds outlive the test that asks first, and TestMain removes them after the run.
+		root, err := os.MkdirTemp("", "terraform-provider-gitlab-test-") //nolint:usetesting // see above
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -82,10 +85,12 @@ func removeBuiltProviders() {
 // terraformCLI runs the terraform binary in a working directory of its own, with a CLI configuration whose
 // dev_overrides point at a built provider, so neither the registry nor `terraform init` is needed.
 type terraformCLI struct {
-	t   *testing.T
-	bin string
-	dir string
-	env []string
+	t         *testing.T
+	bin       string
+	dir       string
+	env       []string
+	rc        string            // the CLI configuration file
+	overrides map[string]string // its dev_overrides: provider address -> directory
 }
 
 // newTerraformCLI prepares an empty working directory for the provider binary in providerDir. It uses
@@ -101,10 +106,22 @@ func newTerraformCLI(t *testing.T, providerDir string) *terraformCLI {
 	}
 	home := t.TempDir()
 	rc := filepath.Join(home, "terraformrc")
-	writeFile(t, rc, fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n",
-		providerHost()+"/gitlab-release-links/gitlab", providerDir))
-	return &terraformCLI{t: t, bin: bin, dir: t.TempDir(), env: append(os.Environ(),
+	c := &terraformCLI{t: t, bin: bin, dir: t.TempDir(), rc: rc, overrides: map[string]string{}, env: append(os.Environ(),
 		"TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "TF_INPUT=0", "CHECKPOINT_DISABLE=1", "HOME="+home)}
+	c.override("gitlab-release-links/gitlab", providerDir)
+	return c
+}
+
+// override points the CLI at the build of another provider too, source ("namespace/type", on the registry host
+// the CLI resolves sources to) in dir, through the CLI configuration's dev_overrides.
+func (c *terraformCLI) override(source, dir string) {
+	c.t.Helper()
+	c.overrides[providerHost()+"/"+source] = dir
+	var entries strings.Builder
+	for _, address := range slices.Sorted(maps.Keys(c.overrides)) {
+		fmt.Fprintf(&entries, "    %q = %q\n", address, c.overrides[address])
+	}
+	writeFile(c.t, c.rc, "provider_installation {\n  dev_overrides {\n"+entries.String()+"  }\n  direct {}\n}\n")
 }
 
 // providerHost is the registry host the CLI resolves the provider's source to: TF_ACC_PROVIDER_HOST when set, as
