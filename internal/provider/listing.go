@@ -44,18 +44,44 @@ func releaseListConfigSchema(what, tag string) schema.Schema {
 	}
 }
 
+// list answers a list request of either list resource: it reads the list block, walks the releases it asks for
+// and stops once Terraform has the results it asked for (its limit). visit reads one release of project (named is
+// true when the list block's tag_name named it) and pushes its results; it returns errListingDone when push
+// reports that Terraform wants no more, or an error from GitLab.
+func (p *providerData) list(ctx context.Context, typeName string, req list.ListRequest, stream *list.ListResultsStream,
+	visit func(ctx context.Context, project, tag string, named bool, push func(list.ListResult) bool) error) {
+	var config listModel
+	if diags := req.Config.Get(ctx, &config); diags.HasError() {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	project, tag := config.Project.ValueString(), config.TagName.ValueString()
+	stream.Results = func(yield func(list.ListResult) bool) {
+		sent := int64(0)
+		push := func(result list.ListResult) bool {
+			if !yield(result) {
+				return false
+			}
+			sent++
+			return req.Limit <= 0 || sent < req.Limit
+		}
+		p.listReleases(ctx, typeName, project, tag, yield, func(ctx context.Context, release string) error {
+			return visit(ctx, project, release, tag != "", push)
+		})
+	}
+}
+
 // listReleases walks the releases a list block asks for: the one tag_name names, or every release of the project,
-// newest first, 100 at a time. visit reads what it needs of one release and pushes its results; it returns
-// errListingDone once Terraform wants no more, or an error from GitLab. A release deleted while the project's
-// releases are listed is skipped; any other error ends the listing as its one error result. The whole listing
-// gets the deadline of one operation of the resources.
-func (p *providerData) listReleases(ctx context.Context, typeName, project, tag string, push func(list.ListResult) bool,
+// newest first, 100 at a time, calling visit for each. A release deleted while the project's releases are listed
+// is skipped; any other error ends the listing as its one error result, given to yield. The whole listing gets
+// the deadline of one operation of the resources.
+func (p *providerData) listReleases(ctx context.Context, typeName, project, tag string, yield func(list.ListResult) bool,
 	visit func(ctx context.Context, tag string) error) {
 	ctx, cancel := context.WithTimeout(ctx, gitlab.DefaultOperationTimeout)
 	defer cancel()
 	e := p.explain(typeName, false)
 	fail := func(detail string) {
-		push(list.ListResult{Diagnostics: diag.Diagnostics{diag.NewErrorDiagnostic("Unable to List Release Links", detail)}})
+		yield(list.ListResult{Diagnostics: diag.Diagnostics{diag.NewErrorDiagnostic("Unable to List Release Links", detail)}})
 	}
 	if tag != "" {
 		if err := visit(ctx, tag); err != nil && !errors.Is(err, errListingDone) {

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -10,8 +11,8 @@ import (
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
 )
 
-// What every operation of both resources does: it runs under its deadline, and a resource whose link or release
-// is gone leaves the state the same way.
+// What every operation of both resources does: it runs under its deadline, a resource whose link or release is
+// gone leaves the state the same way, and a write whose answer was lost counts as maybe made.
 
 // withTimeout gives an operation the deadline its timeouts block sets (timeout is the block's Create, Read, Update
 // or Delete), 10 minutes when the block leaves it out. It reports false, with the diagnostics, when the block's
@@ -34,4 +35,11 @@ func forget(ctx context.Context, resp *resource.ReadResponse, identity diag.Diag
 	resp.Diagnostics.Append(identity...)
 	resp.Diagnostics.AddWarning(summary, detail)
 	resp.State.RemoveResource(ctx)
+}
+
+// maybeMade reports whether a write that failed may have been carried out all the same: one of its attempts
+// reached GitLab and its answer was lost.
+func maybeMade(err error) bool {
+	var gerr *gitlab.Error
+	return errors.As(err, &gerr) && gerr.MaybeCommitted
 }

@@ -21,22 +21,9 @@ type releaseLinkIdentityModel struct {
 }
 
 func (r *releaseLinkResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identityschema.Schema{
-		Attributes: map[string]identityschema.Attribute{
-			"project": identityschema.StringAttribute{
-				RequiredForImport: true,
-				Description:       "The project's numeric ID or full path.",
-			},
-			"tag_name": identityschema.StringAttribute{
-				RequiredForImport: true,
-				Description:       "The tag of the release.",
-			},
-			"link_id": identityschema.Int64Attribute{
-				RequiredForImport: true,
-				Description:       "GitLab's ID of the link.",
-			},
-		},
-	}
+	attributes := releaseIdentityAttributes()
+	attributes["link_id"] = identityschema.Int64Attribute{RequiredForImport: true, Description: "GitLab's ID of the link."}
+	resp.IdentitySchema = identityschema.Schema{Attributes: attributes}
 }
 
 // ImportState accepts "<project>:<tag_name>:<link_id>" (the official provider's form), "<project>/<tag_name>/<link_id>"

@@ -44,31 +44,19 @@ func (r *releaseLinkListResource) Configure(_ context.Context, req resource.Conf
 // A release's links are read as the resource reads them, one request per 100 links, and nothing more is requested
 // once Terraform's limit is reached.
 func (r *releaseLinkListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	var config listModel
-	if diags := req.Config.Get(ctx, &config); diags.HasError() {
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
-		return
-	}
-	project := config.Project.ValueString()
-	stream.Results = func(push func(list.ListResult) bool) {
-		sent := int64(0)
-		r.data.listReleases(ctx, releaseLinkType, project, config.TagName.ValueString(), push, func(ctx context.Context, tag string) error {
-			links, err := r.data.client.ListReleaseLinks(ctx, project, tag)
-			if err != nil {
-				return err
+	r.data.list(ctx, releaseLinkType, req, stream, func(ctx context.Context, project, tag string, _ bool, push func(list.ListResult) bool) error {
+		links, err := r.data.client.ListReleaseLinks(ctx, project, tag)
+		if err != nil {
+			return err
+		}
+		slices.SortFunc(links, func(a, b gitlab.ReleaseLink) int { return cmp.Compare(a.ID, b.ID) })
+		for i := range links {
+			if !push(r.result(ctx, req, project, tag, &links[i])) {
+				return errListingDone
 			}
-			slices.SortFunc(links, func(a, b gitlab.ReleaseLink) int { return cmp.Compare(a.ID, b.ID) })
-			for i := range links {
-				if !push(r.result(ctx, req, project, tag, &links[i])) {
-					return errListingDone
-				}
-				if sent++; req.Limit > 0 && sent >= req.Limit {
-					return errListingDone
-				}
-			}
-			return nil
-		})
-	}
+		}
+		return nil
+	})
 }
 
 // result is one link's list result: its identity, a name a person recognises and, when Terraform asks for it,

@@ -19,17 +19,15 @@ type releaseIdentityModel struct {
 }
 
 func (r *releaseLinksResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identityschema.Schema{
-		Attributes: map[string]identityschema.Attribute{
-			"project": identityschema.StringAttribute{
-				RequiredForImport: true,
-				Description:       "The project's numeric ID or full path.",
-			},
-			"tag_name": identityschema.StringAttribute{
-				RequiredForImport: true,
-				Description:       "The tag of the release.",
-			},
-		},
+	resp.IdentitySchema = identityschema.Schema{Attributes: releaseIdentityAttributes()}
+}
+
+// releaseIdentityAttributes are the identity attributes that name a release, which both resources' identities
+// start with.
+func releaseIdentityAttributes() map[string]identityschema.Attribute {
+	return map[string]identityschema.Attribute{
+		"project":  identityschema.StringAttribute{RequiredForImport: true, Description: "The project's numeric ID or full path."},
+		"tag_name": identityschema.StringAttribute{RequiredForImport: true, Description: "The tag of the release."},
 	}
 }
 

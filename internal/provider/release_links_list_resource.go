@@ -35,31 +35,19 @@ func (r *releaseLinksListResource) Configure(_ context.Context, req resource.Con
 // List streams one result per release, newest first. A release's links are read only when Terraform asks for the
 // resource (include_resource), or to learn that the release named by tag_name exists; one request per 100 links.
 func (r *releaseLinksListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	var config listModel
-	if diags := req.Config.Get(ctx, &config); diags.HasError() {
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
-		return
-	}
-	project, named := config.Project.ValueString(), config.TagName.ValueString()
-	stream.Results = func(push func(list.ListResult) bool) {
-		sent := int64(0)
-		r.data.listReleases(ctx, releaseLinksType, project, named, push, func(ctx context.Context, tag string) error {
-			var links []gitlab.ReleaseLink
-			if req.IncludeResource || named != "" {
-				var err error
-				if links, err = r.data.client.ListReleaseLinks(ctx, project, tag); err != nil {
-					return err
-				}
+	r.data.list(ctx, releaseLinksType, req, stream, func(ctx context.Context, project, tag string, named bool, push func(list.ListResult) bool) error {
+		var links []gitlab.ReleaseLink
+		if req.IncludeResource || named {
+			var err error
+			if links, err = r.data.client.ListReleaseLinks(ctx, project, tag); err != nil {
+				return err
 			}
-			if !push(r.result(ctx, req, project, tag, links)) {
-				return errListingDone
-			}
-			if sent++; req.Limit > 0 && sent >= req.Limit {
-				return errListingDone
-			}
-			return nil
-		})
-	}
+		}
+		if !push(r.result(ctx, req, project, tag, links)) {
+			return errListingDone
+		}
+		return nil
+	})
 }
 
 // result is one release's list result: its identity, its tag as the display name and, when Terraform asks for it,

@@ -1,0 +1,162 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
+)
+
+// Creating links on a release that holds none: a create of gitlab_release_links, and a move, which creates every
+// link on the new release before deleting any from the old one. A create that fails part-way is undone, except
+// what cannot be, which the state records.
+
+// undone is what undoCreate did: how many links it deleted, those it could not delete, and why.
+type undone struct {
+	deleted  int
+	left     map[string]linkElement
+	failures string
+	// unchecked are the creates that may have been made (their answers were lost) and that undoCreate could not
+	// look for, with why: they are recorded in the state without a link ID, for the next refresh to find.
+	unchecked   []linkFields
+	uncheckedBy error
+	// interrupted is true when nothing was undone because the apply was interrupted: no new write starts then.
+	interrupted bool
+}
+
+// undoCreate deletes again the links of a create that failed part-way, since they did not exist before. That
+// includes the links its lost writes made, recognised as takenLink recognises them: a write whose answer was
+// lost, and a link with exactly its values that no other resource of the walk created or adopted. What it cannot
+// delete, or cannot look for, it returns, for the state to record.
+//
+// An interrupted create (Ctrl-C) undoes nothing, since no new write starts after an interrupt: it returns every
+// link made, and every lost write, for the state.
+func (r *releaseLinksResource) undoCreate(ctx context.Context, project, tag string, writes []linkWrite, results []writeResult, timeout time.Duration, diags *diag.Diagnostics) undone {
+	made := map[int64]*gitlab.ReleaseLink{}
+	sentPath := map[int64]string{} // the path each create sent, which GitLab may show in a form not read back
+	var lost []linkFields
+	for i, res := range results {
+		switch {
+		case res.done:
+			made[res.link.ID], sentPath[res.link.ID] = res.link, writes[i].to.path
+		case maybeMade(res.err):
+			lost = append(lost, writes[i].to)
+		}
+	}
+	u := undone{left: map[string]linkElement{}}
+	if errors.Is(ctx.Err(), context.Canceled) {
+		for id, link := range made {
+			u.left[link.Name] = elementFromAPI(link, tag, sentPath[id])
+		}
+		u.unchecked, u.uncheckedBy, u.interrupted = lost, ctx.Err(), true
+		return u
+	}
+	// The create may have stopped because its deadline passed; undoing gets a deadline of its own.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+	defer cancel()
+	if len(lost) > 0 {
+		links, err := r.data.client.ListReleaseLinks(ctx, project, tag)
+		if err != nil {
+			u.unchecked, u.uncheckedBy = lost, err
+		}
+		for i := 0; err == nil && i < len(links); i++ {
+			if slices.Contains(lost, apiFields(&links[i], tag)) && r.data.links.claim(links[i].ID) {
+				made[links[i].ID] = &links[i]
+			}
+		}
+	}
+	undo := linkChanges{current: map[int64]linkFields{}}
+	for id, link := range made {
+		undo.current[id] = apiFields(link, tag)
+		undo.deletes = append(undo.deletes, id)
+	}
+	deletes := orderWrites(undo)
+	results = r.data.runWrites(ctx, project, tag, deletes, r.data.parallelism, diags)
+	for i, res := range results {
+		if !res.done {
+			link := made[deletes[i].linkID]
+			u.left[link.Name] = elementFromAPI(link, tag, deletes[i].from.path)
+		}
+	}
+	u.deleted = len(deletes) - len(u.left)
+	u.failures = failedWrites(deletes, results).list
+	return u
+}
+
+// createOn creates the planned links on a release that must have none, as a create of gitlab_release_links does and
+// a move does on the release it moves to. It reports whether it failed (under summary, after intro), and returns
+// what the release holds of the links afterwards: all of them, or, after a failure, what could not be deleted
+// again and the creates that may have been made and could not be looked for.
+func (r *releaseLinksResource) createOn(ctx context.Context, project, tag string, planned map[string]linkElement, timeout time.Duration,
+	summary, intro string, diags *diag.Diagnostics) (map[string]linkElement, bool) {
+	existing, err := r.data.links.all(ctx, project, tag)
+	if err != nil {
+		diags.AddError(summary, intro+r.data.explain(releaseLinksType, false).releaseRead(project, tag, err))
+		return nil, true
+	}
+	if len(existing) > 0 {
+		// Taking a release over means deleting what is there, which must show in a plan first: an import does that.
+		diags.AddError(summary, intro+nonEmptyReleaseDetail(project, tag, existing))
+		return nil, true
+	}
+	writes := make([]linkWrite, 0, len(planned))
+	for _, name := range slices.Sorted(maps.Keys(planned)) {
+		writes = append(writes, linkWrite{kind: writeCreate, to: planned[name].fields(name)})
+	}
+	results := r.data.runWrites(ctx, project, tag, writes, r.data.parallelism, diags)
+	made := applyResults(nil, tag, writes, results)
+	if len(made) == len(writes) {
+		return made, false
+	}
+	u := r.undoCreate(ctx, project, tag, writes, results, timeout, diags)
+	diags.AddError(summary, intro+r.data.createFailureDetail(project, tag, writes, results, u))
+	for _, f := range u.unchecked {
+		u.left[f.name] = linkElement{url: types.StringValue(f.url), linkType: types.StringValue(f.linkType),
+			path: types.StringPointerValue(optionalPath(f.path)), linkID: types.Int64Null(), directAssetURL: types.StringNull()}
+	}
+	return u.left, true
+}
+
+// move moves the links to the release the plan names, another tag or another project. It creates every link there
+// first, as a create does, and only once the new release holds them all deletes them from the old one. A release
+// that does not exist, or holds links already, or a create that fails costs the old release nothing: its links and
+// the state stay as they were. (Deleting first, as a replacement would, strands the links when the creates then
+// fail: both releases end without them.)
+func (r *releaseLinksResource) move(ctx context.Context, plan, state *releaseLinksResourceModel, timeout time.Duration, resp *resource.UpdateResponse) {
+	project, tag := plan.Project.ValueString(), plan.TagName.ValueString()
+	fromProject, fromTag := state.Project.ValueString(), state.TagName.ValueString()
+	intro := fmt.Sprintf("The links stay on release %q of project %q, as they were: moving them to release %q of project %q "+
+		"creates every one there before deleting any here.\n\n", fromTag, fromProject, tag, project)
+	made, failed := r.createOn(ctx, project, tag, elements(plan.Links), timeout, "Unable to Move Release Links", intro, &resp.Diagnostics)
+	if failed {
+		if len(made) > 0 {
+			resp.Diagnostics.AddError("Unable to Move Release Links", fmt.Sprintf("%d of the links created on release %q of "+
+				"project %q could not be deleted again, or may have been created there, and are not in the state, which "+
+				"still holds the links of release %q. Delete them in GitLab before the next apply moves the links again.",
+				len(made), tag, project, fromTag))
+		}
+		return
+	}
+	plan.ID = types.StringValue(releaseID{Project: project, TagName: tag}.String())
+	plan.Links = linksValue(made)
+	resp.Diagnostics.Append(plan.save(ctx, &resp.State, resp.Identity)...)
+
+	held := elements(state.Links)
+	writes := orderWrites(changesFor(nil, held))
+	results := r.data.runWrites(ctx, fromProject, fromTag, writes, r.data.parallelism, &resp.Diagnostics)
+	if f := failedWrites(writes, results); f.count > 0 {
+		what := fmt.Sprintf("The links now exist on release %q of project %q, and the state holds them there, but %d of the "+
+			"%d links of release %q could not be deleted from it, and are no longer managed by Terraform. Delete them in "+
+			"GitLab, or import release %q into a gitlab_release_links of its own and give it links = {}:\n\n%s",
+			tag, project, f.count, len(writes), fromTag, fromTag, f.list)
+		resp.Diagnostics.AddError("Unable to Move Release Links", r.data.writesErrorDetail(false, what, fromProject, fromTag, f.first))
+	}
+}
