@@ -13,7 +13,24 @@ import (
 // linkTypes are the values GitLab accepts for link_type.
 var linkTypes = []string{"other", "runbook", "image", "package"}
 
-// The attributes a link has in both resources come from one place; each resource adds what is its own.
+// The attributes both resources have come from one place; each resource adds what is its own.
+
+// projectAttribute is project; what a change of project moves is what ("the link", "the links").
+func projectAttribute(what string) resourceschema.StringAttribute {
+	return resourceschema.StringAttribute{
+		MarkdownDescription: "The project's numeric ID or full path (`group/subgroup/project`). Changing it to another " +
+			"project moves " + what + ", as a change of `tag_name` does; switching between the ID and the path of the same " +
+			"project changes nothing.",
+		Required:   true,
+		Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+	}
+}
+
+// tagNameAttribute is tag_name, with each resource's description of a change.
+func tagNameAttribute(description string) resourceschema.StringAttribute {
+	return resourceschema.StringAttribute{MarkdownDescription: description, Required: true,
+		Validators: []validator.String{stringvalidator.LengthAtLeast(1)}}
+}
 
 // linkURLAttribute is url, an http, https or ftp URL checked at plan time by GitLab's rules.
 func linkURLAttribute(description string, required bool) resourceschema.StringAttribute {

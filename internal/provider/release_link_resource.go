@@ -56,19 +56,9 @@ func (r *releaseLinkResource) Schema(ctx context.Context, _ resource.SchemaReque
 				MarkdownDescription: "The link's ID, `<project>:<tag_name>:<link_id>`.",
 				Computed:            true,
 			},
-			"project": schema.StringAttribute{
-				MarkdownDescription: "The project's numeric ID or full path (`group/subgroup/project`). Changing it to another " +
-					"project moves the link, as a change of `tag_name` does; switching between the ID and the path of the same " +
-					"project changes nothing.",
-				Required:   true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"tag_name": schema.StringAttribute{
-				MarkdownDescription: "The tag of the release the link belongs to. Changing it moves the link: it is created " +
-					"on the new release first, and deleted from the old one once it exists there.",
-				Required:   true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
+			"project": projectAttribute("the link"),
+			"tag_name": tagNameAttribute("The tag of the release the link belongs to. Changing it moves the link: it is created " +
+				"on the new release first, and deleted from the old one once it exists there."),
 			"name": schema.StringAttribute{
 				MarkdownDescription: "The link's name, unique within the release.",
 				Required:            true,

@@ -6,7 +6,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -44,20 +43,10 @@ func (r *releaseLinksResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				MarkdownDescription: "`<project>:<tag_name>`.",
 				Computed:            true,
 			},
-			"project": schema.StringAttribute{
-				MarkdownDescription: "The project's numeric ID or full path (`group/subgroup/project`). Changing it to another " +
-					"project moves the links, as a change of `tag_name` does; switching between the ID and the path of the same " +
-					"project changes nothing.",
-				Required:   true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"tag_name": schema.StringAttribute{
-				MarkdownDescription: "The tag of the release. Changing it moves the links: they are created on the new " +
-					"release, which must have none, and deleted from the old one once the new one holds them all. To keep " +
-					"the links of earlier releases, give each release a resource of its own instead (see the guide on pipelines).",
-				Required:   true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
+			"project": projectAttribute("the links"),
+			"tag_name": tagNameAttribute("The tag of the release. Changing it moves the links: they are created on the new " +
+				"release, which must have none, and deleted from the old one once the new one holds them all. To keep " +
+				"the links of earlier releases, give each release a resource of its own instead (see the guide on pipelines)."),
 			"links": schema.MapNestedAttribute{
 				MarkdownDescription: "Every link of the release, keyed by link name; `{}` means the release has no links. " +
 					"Names, URLs and direct asset paths are unique within a release.",
