@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -231,7 +232,9 @@ func (r *releaseLinksResource) ModifyPlan(ctx context.Context, req resource.Modi
 		return
 	}
 	var plan releaseLinksResourceModel
+	var configLinks types.Map
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("links"), &configLinks)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -249,6 +252,14 @@ func (r *releaseLinksResource) ModifyPlan(ctx context.Context, req resource.Modi
 	}
 	if !plan.Links.IsUnknown() {
 		planned := elements(plan.Links)
+		for name, v := range configLinks.Elements() {
+			// Terraform 1.15 proposes an entry that the configuration leaves unknown as a whole as an object of
+			// unknown values, in which the framework then sets link_type's default; Terraform rejects that plan.
+			// The entry stays unknown, as the configuration says.
+			if v.IsUnknown() {
+				planned[name] = linkElement{unknown: true}
+			}
+		}
 		var held map[string]linkElement
 		if !moving && state != nil {
 			held = elements(state.Links)

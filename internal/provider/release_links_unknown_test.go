@@ -10,7 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
-// TestAccReleaseLinks_unknownAtPlan plans links whose URL, whole entry or whole map comes from a terraform_data
+// TestAccReleaseLinks_unknownAtPlan plans links whose URL, whole entry (new, or in state) or whole map comes from a terraform_data
 // that is replaced in the same apply, so that the value is unknown at plan and known only at apply. The links
 // in state could match a new entry by path at plan and by URL at apply; the plan promises no link_id it cannot
 // keep, the apply succeeds, and the link whose URL the entry takes is the one renamed.
@@ -62,6 +62,14 @@ func TestAccReleaseLinks_unknownAtPlan(t *testing.T) {
 				Config:           linksOf(`{ d = terraform_data.v.output }`) + data(4, `{ url = "https://example.com/b", direct_asset_path = "/bin/a" }`),
 				ConfigPlanChecks: unknownAtPlan(tfjsonpath.New("links").AtMapKey("d")),
 				Check:            renamedB("d"),
+			},
+			{
+				// An entry in state that becomes unknown as a whole again, with another link_type.
+				Config: linksOf(`{ d = terraform_data.v.output }`) +
+					data(7, `{ url = "https://example.com/b", direct_asset_path = "/bin/a", link_type = "image" }`),
+				ConfigPlanChecks: unknownAtPlan(tfjsonpath.New("links").AtMapKey("d")),
+				Check: resource.ComposeTestCheckFunc(resource.TestCheckResourceAttrPtr(testLinks, "links.d.link_id", &bID),
+					env.holds(t, env.Tag, map[string]linkSpec{"d": {url: "https://example.com/b", path: "/bin/a", linkType: "image"}})),
 			},
 			{Config: env.linksConfig(env.Project, env.Tag, start) + data(5, `"https://example.com/b"`), Check: rememberB},
 			{
