@@ -131,6 +131,52 @@ func TestAccReleaseLink_retriesExhausted(t *testing.T) {
 	})
 }
 
+// TestAccReleaseLink_lostCreateNeverTakesAnothersLink: two resources are given the same values by mistake. The
+// second one's create fails with its answers lost, so the state records it without a link ID. The refresh finds a
+// link with exactly its values, but another resource of the configuration holds it: it is not taken up (and then
+// deleted by the tainted resource's replacement), and the create meets it instead.
+func TestAccReleaseLink_lostCreateNeverTakesAnothersLink(t *testing.T) {
+	httpClientTest(t)
+	env := newTestEnv(t)
+	env.requireEmulator(t)
+	first := env.linkConfig(env.Project, env.Tag, `  name = "app"
+  url  = "https://example.com/app"`)
+	second := strings.Replace(first, "gitlab_release_link\" \"test\"", "gitlab_release_link\" \"again\"", 1)
+	both := strings.Replace(first, "}", "  retries = 1\n}", 1) + second[strings.Index(second, "resource "):]
+	badGateway := gitlabtest.Fault{Method: "POST", Route: gitlabtest.RouteLinks, Kind: gitlabtest.FaultBadGateway}
+	var held int64
+	env.parallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{Config: first, Check: func(*terraform.State) error { held = env.linkNamed(t, env.Tag, "app").ID; return nil }},
+			{
+				PreConfig:   func() { env.emu.AddFaults(badGateway, badGateway) },
+				Config:      both,
+				ExpectError: wrapped(`GitLab may have created the link all the same`),
+			},
+			{
+				Config:      both,
+				ExpectError: wrapped(`has already been taken`),
+				Check: func(*terraform.State) error {
+					if l := env.linkNamed(t, env.Tag, "app"); l.ID != held {
+						return fmt.Errorf("link %d of gitlab_release_link.test was replaced by link %d", held, l.ID)
+					}
+					return env.checkLinkCount(t, env.Tag, 1)(nil)
+				},
+			},
+			{
+				// ExpectError skips Check: look again, after the failed apply.
+				PreConfig: func() {
+					if l := env.linkNamed(t, env.Tag, "app"); l.ID != held {
+						t.Errorf("link %d of gitlab_release_link.test was replaced by link %d", held, l.ID)
+					}
+				},
+				Config: first,
+			},
+		},
+	})
+}
+
 // TestAccReleaseLink_tokenNeverLogged runs a whole lifecycle, errors included, at TRACE level and looks for the
 // token in everything Terraform and the provider logged.
 func TestAccReleaseLink_tokenNeverLogged(t *testing.T) {

@@ -59,9 +59,10 @@ func (r *releaseLinkResource) move(ctx context.Context, plan, state *releaseLink
 }
 
 // readLostCreate refreshes the state a create left when its answer was lost: the values it sent, without a link
-// ID. A link of the release that holds exactly those values is the one that create made (names, URLs and paths are
-// unique in a release), and becomes this resource's; if there is none, the create was not carried out, and the
-// resource leaves the state for the next plan to create it.
+// ID. A link of the release that holds exactly those values, and that no other resource of the configuration
+// holds, is the one that create made (names, URLs and paths are unique in a release), and becomes this resource's;
+// if there is none, the create was not carried out, and the resource leaves the state for the next plan to create
+// it.
 func (r *releaseLinkResource) readLostCreate(ctx context.Context, state *releaseLinkResourceModel, resp *resource.ReadResponse) {
 	link, err := r.findLostCreate(ctx, state)
 	if err != nil {
@@ -94,9 +95,16 @@ func (r *releaseLinkResource) findLostCreate(ctx context.Context, state *release
 			"release %q in project %q, whose create may have been carried out.", state.Name.ValueString(), tag, project), project, tag, err))
 	}
 	for i := range links {
-		if apiFields(&links[i], tag) == state.fields() && r.data.links.claim(links[i].ID) {
-			return &links[i], nil
+		if apiFields(&links[i], tag) != state.fields() {
+			continue
 		}
+		// Values are unique within a release, so no other link can be the create's. One that another resource of
+		// this configuration holds is that resource's (two resources were given the same values): the create was
+		// not carried out, and the next create meets that link.
+		if r.data.owners.managed(ctx, links[i].ID) || !r.data.links.claim(links[i].ID) {
+			return nil, nil
+		}
+		return &links[i], nil
 	}
 	return nil, nil
 }
