@@ -149,6 +149,7 @@ func (p *providerData) checkLinks(ctx context.Context, e explainer, project, tag
 		return
 	}
 	var others []gitlab.ReleaseLink // links of the release that no resource of this plan manages
+	unsure := false                 // whether some of them may be managed all the same (owners.managed)
 	for i := range held {
 		l := &held[i]
 		var claims []newLink
@@ -157,18 +158,29 @@ func (p *providerData) checkLinks(ctx context.Context, e explainer, project, tag
 				claims = append(claims, n)
 			}
 		}
-		if len(claims) == 0 && !whole || p.owners.managed(ctx, l.ID) || p.links.written(tag.ValueString()) {
+		if len(claims) == 0 && !whole {
+			continue
+		}
+		owned, sure := p.owners.managed(ctx, l.ID)
+		if owned || p.links.written(tag.ValueString()) {
 			// A link that a resource of this plan holds may be deleted, moved or renamed in the same apply, before
 			// or after this create: the apply decides. So it does once a write to the release has come while the
 			// check waited, which makes the walk an apply.
 			continue
 		}
 		others = append(others, *l)
+		unsure = unsure || !sure
+		doubt := ""
+		switch {
+		case p.owners.refreshSkipped():
+			doubt = "With -refresh=false the plan cannot tell whether a resource of this configuration that it replaces holds that link."
+		case !sure:
+			doubt = unsureOwner
+		}
 		for _, n := range claims {
 			switch {
-			case p.owners.refreshSkipped():
-				diags.AddAttributeWarning(n.at, "Release Link Value May Be Taken", takenDetail(project.ValueString(), tag.ValueString(), n.name, l)+
-					"\n\nWith -refresh=false the plan cannot tell whether a resource of this configuration that it replaces holds that link.")
+			case doubt != "":
+				diags.AddAttributeWarning(n.at, "Release Link Value May Be Taken", takenDetail(project.ValueString(), tag.ValueString(), n.name, l)+"\n\n"+doubt)
 			case sameValues(n, l, tag.ValueString()) && !p.owners.hasRefreshed():
 				// A link with exactly these values, in a walk that read no state: the plan of a new configuration,
 				// or the apply's second plan, in which this may be the resource's own old link, replaced with
@@ -181,14 +193,24 @@ func (p *providerData) checkLinks(ctx context.Context, e explainer, project, tag
 		}
 	}
 	if whole && len(others) > 0 {
-		if p.owners.refreshSkipped() {
+		switch {
+		case p.owners.refreshSkipped():
 			diags.AddWarning("Release May Have Links", nonEmptyReleaseDetail(project.ValueString(), tag.ValueString(), others)+
 				"\n\nWith -refresh=false the plan cannot tell whether a resource of this configuration that it replaces holds them.")
+			return
+		case unsure:
+			diags.AddWarning("Release May Have Links", nonEmptyReleaseDetail(project.ValueString(), tag.ValueString(), others)+"\n\n"+unsureOwner)
 			return
 		}
 		diags.AddError("Release Already Has Links", nonEmptyReleaseDetail(project.ValueString(), tag.ValueString(), others))
 	}
 }
+
+// unsureOwner says why a link in the way is a warning rather than an error: the plan could not tell.
+const unsureOwner = "The plan could not tell whether a resource of this configuration holds that link and gives it " +
+	"up in this apply: every resource Terraform was planning at that moment was waiting for the same answer. If one " +
+	"does, make this resource depend on it (depends_on), or use a moved block for a renamed resource; otherwise the " +
+	"create fails with \"has already been taken\"."
 
 // sameValues reports whether a new link claims exactly the name, URL and path that link l holds.
 func sameValues(n newLink, l *gitlab.ReleaseLink, tag string) bool {
@@ -218,7 +240,9 @@ func takenDetail(project, tag, name string, l *gitlab.ReleaseLink) string {
 			"gives a new link, which no resource of this plan manages, so creating it would fail.", tag, project)
 	}
 	return fmt.Sprintf("%s The release holds:\n\n%s\n%s\n\nIf a resource of this configuration gives that link up in this "+
-		"same apply, make this resource depend on it (depends_on), so that Terraform plans and applies it first.",
+		"same apply, make this resource depend on it (depends_on), so that Terraform plans and applies it first. The "+
+		"plan sees only the resources of this provider configuration: if a resource of another one (an alias, or the "+
+		"official GitLab provider) gives the link up, apply that change first (terraform apply -target=<its address>).",
 		what, existingLink(l, project, tag), takenAdvice)
 }
 

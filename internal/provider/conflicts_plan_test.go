@@ -45,6 +45,13 @@ func TestAccPlanChecks_refuse(t *testing.T) {
 				return env.providerBlock() + singleLink("new", env.Project, env.Tag, "new", "https://example.com/new",
 					"  direct_asset_path = \""+path+"\"\n")
 			}},
+		{name: "three taken values", want: `Release Link Value Already Taken.*Existing link \d+: name "taken"`,
+			config: func(env *testEnv) string {
+				// Three checks that all wait at once, with nothing else to plan: the plan still fails.
+				return env.providerBlock() + singleLink("name", env.Project, env.Tag, "taken", "https://example.com/1", "") +
+					singleLink("url", env.Project, env.Tag, "new", "https://example.com/taken", "") +
+					singleLink("path", env.Project, env.Tag, "new-2", "https://example.com/2", "  direct_asset_path = \""+path+"\"\n")
+			}},
 		{name: "release with links", want: `Release Already Has Links.*already has 1 links: "taken"`,
 			config: func(env *testEnv) string {
 				return env.linksConfig(env.Project, env.Tag, manyLinks(2, "v1"))
@@ -131,6 +138,33 @@ func TestAccPlanChecks_mustNotFire(t *testing.T) {
 		}
 		if err := env.holdsSpecs(env.Tag, map[string]linkSpec{"asset-2": taken}); err != nil {
 			t.Fatal(err)
+		}
+	})
+	t.Run("renamed keys, every slot waiting", func(t *testing.T) {
+		// for_each keys renamed without a moved block: the new instances claim the values of the old ones, which
+		// Terraform plans in no particular order. With two slots, both often hold a waiting check and the walk
+		// goes quiet with the old instances still to plan: the plan cannot tell, and warns rather than fails.
+		env := newParallelTestEnv(t)
+		env.requireEmulator(t)
+		tf := newTerraformCLI(t, buildProvider(t, "test"))
+		keyed := env.providerBlock() + fmt.Sprintf(`resource "gitlab_release_link" "asset" {
+  for_each = toset(["a", "b", "c", "d", "e", "f"])
+  project  = %q
+  tag_name = %q
+  name     = each.value
+  url      = "https://example.com/${each.value}"
+}
+`, env.Project, env.Tag)
+		tf.write("main.tf", requiredProviders+keyed)
+		if out, code := tf.run("apply", "-auto-approve"); code != 0 {
+			t.Fatalf("apply failed (%d):\n%s", code, out)
+		}
+		tf.write("main.tf", requiredProviders+strings.Replace(keyed, `for_each = toset(["a", "b", "c", "d", "e", "f"])`,
+			`for_each = { for v in ["a", "b", "c", "d", "e", "f"] : "new-${v}" => v }`, 1))
+		for range 3 {
+			if out, code := tf.run("plan", "-parallelism=2"); code != 0 {
+				t.Fatalf("plan -parallelism=2 exited %d, want 0 (at most warnings):\n%s", code, out)
+			}
 		}
 	})
 	t.Run("moved block", func(t *testing.T) {

@@ -16,15 +16,22 @@ import (
 // the resource that manages a link has been refreshed. It then waits until some resource shows the link, or until
 // the walk goes quiet: no call of this provider's resources or data sources running, and none for quietPeriod.
 // Terraform holds a slot of -parallelism for each resource it plans, so with every slot held by a waiting check the
-// walk goes quiet too; a depends_on on the resource that gives the link up orders them (see takenDetail).
+// walk goes quiet too, with resources still to plan. The provider does not know -parallelism, but it knows how many
+// calls it has had at once: when as many checks wait as that, and more than one, the quiet may be theirs. One of
+// them then goes with a guess (sure is false), freeing its slot, and the others wait on: if Terraform plans another
+// resource, the walk is busy again; if not, the next quiet is a sure one. A depends_on on the resource that gives
+// the link up orders them (see takenDetail).
 type owners struct {
 	mu      sync.Mutex
 	changed chan struct{} // closed and replaced whenever something below changes
 	seen    map[int64]bool
-	// active counts the calls of resources and data sources in progress, checks waiting excluded; last is when one
-	// began or ended.
-	active int
-	last   time.Time
+	// active counts the calls of resources and data sources in progress, checks waiting excluded, and waiting the
+	// checks waiting; peak is the most calls there have been at once. last is when a call began or ended.
+	active, waiting, peak int
+	last                  time.Time
+	// idle is true once a check has found the walk quiet for sure, until another call begins: the checks still
+	// waiting then end at once, rather than each a quiet period after the one before.
+	idle bool
 	// refreshed is true once a refresh has read a link's resource in this walk; planned once a plan has had a
 	// resource's prior state. Together they tell a plan with -refresh=false (planned, never refreshed), which
 	// does not see the links of the resources it replaces, from one of new resources only.
@@ -45,6 +52,8 @@ func newOwners() *owners {
 func (o *owners) busy() (done func()) {
 	o.mu.Lock()
 	o.active++
+	o.peak = max(o.peak, o.active+o.waiting)
+	o.idle = false
 	o.touch()
 	o.mu.Unlock()
 	return func() {
@@ -77,17 +86,35 @@ func (o *owners) held(refreshed bool, ids ...int64) {
 
 // managed reports whether a resource of this walk holds link id, waiting while it does not and the walk is busy:
 // until a resource shows it, the walk goes quiet, maxOwnerWait passes or ctx ends. A waiting check does not count
-// as busy.
-func (o *owners) managed(ctx context.Context, id int64) bool {
+// as busy. sure is false when the answer is "no" and may be wrong: the walk went quiet with every call this
+// provider has seen at once waiting in a check, or the wait ended early.
+func (o *owners) managed(ctx context.Context, id int64) (held, sure bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.active--
-	defer func() { o.active++ }()
+	o.waiting++
+	defer func() { o.active++; o.waiting-- }()
 	deadline := time.Now().Add(maxOwnerWait)
 	for {
 		quietFor := time.Since(o.last)
-		if o.seen[id] || o.active <= 0 && quietFor >= quietPeriod || time.Now().After(deadline) {
-			return o.seen[id]
+		if o.seen[id] {
+			return true, true
+		}
+		if o.idle {
+			return false, true
+		}
+		if o.active <= 0 && quietFor >= quietPeriod {
+			if o.waiting < o.peak || o.peak <= 1 {
+				o.idle = true
+				return false, true
+			}
+			// Every call this walk has had at once is a waiting check: Terraform may have resources left to plan,
+			// waiting for a slot. This check goes, unsure, and the others wait on, to see whether the walk moves.
+			o.touch()
+			return false, false
+		}
+		if time.Now().After(deadline) {
+			return false, false
 		}
 		wait := quietPeriod
 		if o.active <= 0 {
@@ -104,7 +131,7 @@ func (o *owners) managed(ctx context.Context, id int64) bool {
 		timer.Stop()
 		o.mu.Lock()
 		if ctx.Err() != nil {
-			return o.seen[id]
+			return o.seen[id], o.seen[id]
 		}
 	}
 }

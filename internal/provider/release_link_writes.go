@@ -99,9 +99,9 @@ func (r *releaseLinkResource) findLostCreate(ctx context.Context, state *release
 			continue
 		}
 		// Values are unique within a release, so no other link can be the create's. One that another resource of
-		// this configuration holds is that resource's (two resources were given the same values): the create was
-		// not carried out, and the next create meets that link.
-		if r.data.owners.managed(ctx, links[i].ID) || !r.data.links.claim(links[i].ID) {
+		// this configuration holds, or may hold, is that resource's (two resources were given the same values): the
+		// create was not carried out, and the next create meets that link.
+		if held, sure := r.data.owners.managed(ctx, links[i].ID); held || !sure || !r.data.links.claim(links[i].ID) {
 			return nil, nil
 		}
 		return &links[i], nil

@@ -1,0 +1,75 @@
+package provider
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestOwnersManaged: a check that waits for a link's resource ends as soon as a resource shows the link, and
+// otherwise once the walk has been quiet for a second. The answer "no" is sure unless every call the walk has had at
+// once is a waiting check, which may be what keeps Terraform from planning the resource: then one check goes unsure
+// and the others wait for the next quiet, which is sure.
+func TestOwnersManaged(t *testing.T) {
+	t.Parallel()
+	type answer struct{ held, sure bool }
+	for _, tc := range []struct {
+		name   string
+		checks int  // calls that each check a link of their own, all at once
+		others int  // calls at the same time that end at once
+		show   bool // a resource shows the first check's link while it waits
+		want   []answer
+	}{
+		{name: "one check", checks: 1, want: []answer{{false, true}}},
+		{name: "one check of three calls", checks: 1, others: 2, want: []answer{{false, true}}},
+		{name: "shown while waiting", checks: 1, show: true, want: []answer{{true, true}}},
+		{name: "every call a check", checks: 3, want: []answer{{false, false}, {false, true}, {false, true}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			o := newOwners()
+			ctx := context.Background()
+			var started, wg sync.WaitGroup
+			answers := make(chan answer, tc.checks)
+			ends := make([]func(), tc.others)
+			for i := range tc.others {
+				ends[i] = o.busy()
+			}
+			for i := range tc.checks {
+				started.Add(1)
+				wg.Add(1)
+				done := o.busy()
+				go func() {
+					defer wg.Done()
+					defer done()
+					started.Done()
+					held, sure := o.managed(ctx, int64(i+1))
+					answers <- answer{held, sure}
+				}()
+			}
+			started.Wait()
+			for _, end := range ends {
+				end()
+			}
+			if tc.show {
+				time.Sleep(100 * time.Millisecond)
+				o.held(true, 1)
+			}
+			wg.Wait()
+			close(answers)
+			var got []answer
+			for a := range answers {
+				got = append(got, a)
+			}
+			if len(got) != len(tc.want) {
+				t.Fatalf("got %d answers, want %d", len(got), len(tc.want))
+			}
+			for i := range got {
+				if got[i] != tc.want[i] {
+					t.Fatalf("answers in order %v, want %v", got, tc.want)
+				}
+			}
+		})
+	}
+}
