@@ -122,12 +122,12 @@ func (e explainer) remedy(project, tag string, err error) string {
 		return "The operation ran out of time. Raise the limit in the resource's timeouts block (the default is 10 " +
 			"minutes per operation), or check why GitLab answers slowly; running Terraform again is safe."
 	case errors.Is(err, context.Canceled):
-		return "The operation was interrupted. Running Terraform again is safe: it picks up where it stopped."
+		return "The operation was interrupted. Running Terraform again is safe: the next plan shows what is left to do."
 	case gitlab.HasStatus(err, 0) && (strings.Contains(err.Error(), "certificate") || strings.Contains(err.Error(), "tls:")):
 		return tlsAdvice(err.Error())
 	case gitlab.HasStatus(err, 0):
 		return "No answer came back from GitLab. Check base_url, the network path and any proxy, then run Terraform again: " +
-			"it picks up where it stopped."
+			"the next plan shows what is left to do."
 	case gitlab.HasStatus(err, 400):
 		return "Correct the value GitLab names above in the configuration."
 	default:

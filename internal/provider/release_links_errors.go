@@ -20,7 +20,8 @@ func (p *providerData) createFailureDetail(project, tag string, writes []linkWri
 	switch {
 	case u.interrupted:
 		undo = fmt.Sprintf("The apply was interrupted, so no link was deleted again: %d links were created and %d more may "+
-			"have been, whose answers did not come back. %s", len(u.left), len(u.unchecked), tainted)
+			"have been, whose answers did not come back. %s To keep them instead, and have the next apply create only "+
+			"the rest, run terraform untaint with this resource's address first.", len(u.left), len(u.unchecked), tainted)
 	case len(u.unchecked) > 0:
 		undo = fmt.Sprintf("%d of these may have been created all the same: the requests reached GitLab, but their answers "+
 			"were lost, and the provider could not look for the links they may have made (%s). Those links, and any of the "+
