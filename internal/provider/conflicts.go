@@ -133,10 +133,12 @@ type newLink struct {
 //     the same apply may create it.
 //
 // A link that a resource of this plan manages is not a conflict: the plan may delete, move or rename it in the same
-// apply (owners.go), and the apply decides. With -refresh=false the plan does not see the links of the resources
+// apply (owners.go), and the apply decides. Nor is one that mine, the record of this resource's unfinished move
+// (moves.go), holds. With -refresh=false the plan does not see the links of the resources
 // it replaces, and what would be errors are warnings. Once the walk has written to the release, it is an apply,
 // whose creates meet any conflict themselves, and nothing is read again.
-func (p *providerData) checkLinks(ctx context.Context, e explainer, project, tag types.String, links []newLink, whole bool, diags *diag.Diagnostics) {
+func (p *providerData) checkLinks(ctx context.Context, e explainer, project, tag types.String, links []newLink, whole bool,
+	mine *unfinishedMove, diags *diag.Diagnostics) {
 	links = slices.DeleteFunc(links, func(n newLink) bool { return len(n.values) == 0 })
 	if p == nil || project.IsUnknown() || tag.IsUnknown() || (len(links) == 0 && !whole) || p.links.written(tag.ValueString()) {
 		return
@@ -158,7 +160,8 @@ func (p *providerData) checkLinks(ctx context.Context, e explainer, project, tag
 				claims = append(claims, n)
 			}
 		}
-		if len(claims) == 0 && !whole {
+		if len(claims) == 0 && !whole || mine.to(project.ValueString(), tag.ValueString()) && mine.holds(l) {
+			// Not in the way, or made by an unfinished move of this resource to this release, which it takes up.
 			continue
 		}
 		owned, sure := p.owners.managed(ctx, l.ID)

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
 )
@@ -147,6 +148,10 @@ func (r *releaseLinkResource) Read(ctx context.Context, req resource.ReadRequest
 	defer cancel()
 
 	project, tag, linkID := state.Project.ValueString(), state.TagName.ValueString(), state.LinkID.ValueInt64()
+	prior, diags := readMove(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	record := r.data.refreshMove(ctx, prior)
+	resp.Diagnostics.Append(saveMove(ctx, resp.Private, record)...)
 	if state.LinkID.IsNull() {
 		r.readLostCreate(ctx, &state, resp)
 		return
@@ -158,6 +163,19 @@ func (r *releaseLinkResource) Read(ctx context.Context, req resource.ReadRequest
 		// Terraform would only say "Cannot import non-existent remote object".
 		resp.Diagnostics.AddError("Unable to Import Release Link", r.data.importNotFound(ctx, project, tag, linkID, err))
 		return
+	}
+	if (errors.Is(err, errLinkGone) || gitlab.IsRecordNotFound(err)) && record != nil && len(record.Links) > 0 {
+		// The old link of an unfinished move is gone (its delete's answer was lost, or someone deleted it): the move
+		// is done, and the state moves to the link it made.
+		if moved, err := r.data.links.read(ctx, record.Project, record.TagName, record.Links[0].ID); err == nil {
+			tflog.Info(ctx, "the old link of an unfinished move is gone: the state moves to the new one", map[string]any{"link_id": moved.ID})
+			state.Project, state.TagName = types.StringValue(record.Project), types.StringValue(record.TagName)
+			r.data.owners.held(true, moved.ID)
+			state.setFromAPI(moved)
+			resp.Diagnostics.Append(state.save(ctx, &resp.State, resp.Identity)...)
+			resp.Diagnostics.Append(saveMove(ctx, resp.Private, nil)...)
+			return
+		}
 	}
 	if errors.Is(err, errLinkGone) || gitlab.IsRecordNotFound(err) {
 		// The link or its whole release was deleted outside Terraform: forget it so the next plan re-creates it.
@@ -187,6 +205,8 @@ func (r *releaseLinkResource) Update(ctx context.Context, req resource.UpdateReq
 	var plan, state releaseLinkResourceModel
 	resp.Diagnostics.Append(plan.fromRaw(ctx, req.Plan.Raw)...)
 	resp.Diagnostics.Append(state.fromRaw(ctx, req.State.Raw)...)
+	prior, diags := readMove(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -202,7 +222,7 @@ func (r *releaseLinkResource) Update(ctx context.Context, req resource.UpdateReq
 		return
 	}
 	if moving {
-		r.move(ctx, &plan, &state, resp)
+		r.move(ctx, &plan, &state, prior, resp)
 		return
 	}
 	project, tag, linkID := plan.Project.ValueString(), plan.TagName.ValueString(), state.LinkID.ValueInt64()
@@ -246,6 +266,11 @@ func (r *releaseLinkResource) Delete(ctx context.Context, req resource.DeleteReq
 		return
 	}
 	defer cancel()
+	prior, diags := readMove(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() || !r.data.deleteMoved(ctx, prior, releaseLinkType, "Unable to Delete Release Link", &resp.Diagnostics) {
+		return
+	}
 
 	project, tag, linkID := state.Project.ValueString(), state.TagName.ValueString(), state.LinkID.ValueInt64()
 	if state.LinkID.IsNull() {
@@ -296,6 +321,8 @@ func (r *releaseLinkResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	prior, diags := readMove(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
 	moving := false
 	if state != nil {
 		var ok bool
@@ -304,11 +331,14 @@ func (r *releaseLinkResource) ModifyPlan(ctx context.Context, req resource.Modif
 			return
 		}
 	}
+	if known := !plan.Project.IsUnknown() && !plan.TagName.IsUnknown(); known && !prior.to(plan.Project.ValueString(), plan.TagName.ValueString()) {
+		prior.leftBehind(&resp.Diagnostics)
+	}
 	plan.planPaths(config.releaseLinkModel, state)
 	plan.planComputed(state, moving)
 	if state == nil || moving || plan.fields() != state.fields() {
 		r.data.checkLinks(ctx, r.data.explain(releaseLinkType, state != nil), plan.Project, plan.TagName,
-			[]newLink{plan.newLink(state, moving)}, false, &resp.Diagnostics)
+			[]newLink{plan.newLink(state, moving)}, false, prior, &resp.Diagnostics)
 	}
 	raw, diags := plan.toRaw(ctx, req.Plan.Raw.Type())
 	resp.Diagnostics.Append(diags...)

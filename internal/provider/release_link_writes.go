@@ -29,33 +29,74 @@ func (r *releaseLinkResource) create(ctx context.Context, project, tag string, w
 // move moves the link to the release the plan names, another tag or another project: it creates the link there
 // first, and only once GitLab holds it deletes the old one. A release that does not exist, a value already taken
 // there or GitLab failing costs the old release nothing: the error leaves the state, and the old link, as they
-// were. (Deleting first, as a replacement would, strands the link when the create then fails.)
-func (r *releaseLinkResource) move(ctx context.Context, plan, state *releaseLinkResourceModel, resp *resource.UpdateResponse) {
+// were. (Deleting first, as a replacement would, strands the link when the create then fails.) Until the old link
+// is deleted the state holds it, and the link made on the new release is recorded with it (moves.go): the next
+// apply takes that one up, rather than creating another, and finishes the move.
+func (r *releaseLinkResource) move(ctx context.Context, plan, state *releaseLinkResourceModel, prior *unfinishedMove, resp *resource.UpdateResponse) {
 	project, tag, want := plan.Project.ValueString(), plan.TagName.ValueString(), plan.fields()
 	fromProject, fromTag, fromID := state.Project.ValueString(), state.TagName.ValueString(), state.LinkID.ValueInt64()
-	link, err := r.create(ctx, project, tag, want, &resp.Diagnostics)
+	record := newMove(project, tag) // what this move leaves on the release it goes to, should it not finish
+	stay := func() {
+		resp.Diagnostics.Append(state.save(ctx, &resp.State, resp.Identity)...)
+		resp.Diagnostics.Append(saveMove(ctx, resp.Private, record)...)
+	}
+	link, err := r.takeUp(ctx, prior, project, tag, want)
+	if link == nil && err == nil {
+		link, err = r.create(ctx, project, tag, want, &resp.Diagnostics)
+	}
 	if err != nil {
 		detail := r.data.createErrorDetail(project, tag, want.name, err)
 		if maybeMade(err) {
-			detail += fmt.Sprintf("\n\nIf GitLab made the link on release %q, the next plan reports it as taken, with the command "+
-				"to import it; delete it there instead to have the link moved again.", tag)
+			record.add(0, want)
+			detail += fmt.Sprintf("\n\nIf GitLab made the link on release %q, the next apply takes it up and finishes the move.", tag)
 		}
+		stay()
 		resp.Diagnostics.AddError("Unable to Move Release Link", fmt.Sprintf("Link %d (%q) stays on release %q of project %q, "+
 			"as it was: it could not be created on release %q of project %q first.\n\n%s", fromID, state.Name.ValueString(),
 			fromTag, fromProject, tag, project, detail))
 		return
 	}
-	plan.setFromWrite(link, optionalPath(want.path))
-	resp.Diagnostics.Append(plan.save(ctx, &resp.State, resp.Identity)...)
+	record.add(link.ID, want)
 	defer r.data.links.invalidate(fromTag)
 	if err := r.data.client.DeleteReleaseLink(ctx, fromProject, fromTag, fromID); err != nil && !gitlab.IsRecordNotFound(err) {
-		resp.Diagnostics.AddError("Unable to Move Release Link", r.data.explain(releaseLinkType, false).detail(fmt.Sprintf(
-			"Link %q now exists on release %q of project %q, and the state holds it there, but the old link %d on release %q "+
-				"of project %q could not be deleted: it is no longer managed by Terraform. Delete it in GitLab, or import it "+
-				"into a resource of its own and destroy that:\n\n  terraform import gitlab_release_link.<name> '%s'",
-			want.name, tag, project, fromID, fromTag, fromProject,
-			releaseLinkID{Project: fromProject, TagName: fromTag, LinkID: fromID}), fromProject, fromTag, err))
+		stay()
+		resp.Diagnostics.AddError("Unable to Move Release Link", r.data.explain(releaseLinkType, true).detail(fmt.Sprintf(
+			"Link %q now exists on release %q of project %q (link %d), but the old link %d on release %q of project %q "+
+				"could not be deleted. The state still holds the old link, and records the new one with it: the next apply "+
+				"deletes the old link and finishes the move, and a destroy deletes both.",
+			want.name, tag, project, link.ID, fromID, fromTag, fromProject), fromProject, fromTag, err))
+		return
 	}
+	plan.setFromWrite(link, optionalPath(want.path))
+	resp.Diagnostics.Append(plan.save(ctx, &resp.State, resp.Identity)...)
+	if prior.to(project, tag) {
+		// Finished; a record of a move to yet another release stays, and the plans keep warning about it.
+		resp.Diagnostics.Append(saveMove(ctx, resp.Private, nil)...)
+	}
+}
+
+// takeUp finds the link that an unfinished move to this release made (prior), and brings it to want: the link, or
+// nil when there is none to take up.
+func (r *releaseLinkResource) takeUp(ctx context.Context, prior *unfinishedMove, project, tag string, want linkFields) (*gitlab.ReleaseLink, error) {
+	if !prior.to(project, tag) {
+		return nil, nil
+	}
+	links, err := r.data.links.all(ctx, project, tag)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range prior.on(links) {
+		if !r.data.links.claim(l.ID) {
+			continue
+		}
+		tflog.Info(ctx, "taking up the link an unfinished move made", map[string]any{"link_id": l.ID})
+		if apiFields(&l, tag) == want {
+			return &l, nil
+		}
+		defer r.data.links.invalidate(tag)
+		return r.data.client.UpdateReleaseLink(ctx, project, tag, l.ID, want.updateOptions())
+	}
+	return nil, nil
 }
 
 // readLostCreate refreshes the state a create left when its answer was lost: the values it sent, without a link

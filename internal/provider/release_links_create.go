@@ -92,71 +92,118 @@ func (r *releaseLinksResource) undoCreate(ctx context.Context, project, tag stri
 }
 
 // createOn creates the planned links on a release that must have none, as a create of gitlab_release_links does and
-// a move does on the release it moves to. It reports whether it failed (under summary, after intro), and returns
-// what the release holds of the links afterwards: all of them, or, after a failure, what could not be deleted
-// again and the creates that may have been made and could not be looked for.
-func (r *releaseLinksResource) createOn(ctx context.Context, project, tag string, planned map[string]linkElement, timeout time.Duration,
-	summary, intro string, diags *diag.Diagnostics) (map[string]linkElement, bool) {
+// a move does on the release it moves to; none but the links that prior, the record of an unfinished move of this
+// resource to that release (moves.go), holds, which it takes up and brings to the plan. It reports whether it failed
+// (under summary, after intro; kept says what becomes of links left on the release), and returns what the release
+// holds of the links afterwards: all of them, or, after a failure, what could not be deleted again and the creates
+// that may have been made and could not be looked for. A failure after taking links up deletes nothing again.
+func (r *releaseLinksResource) createOn(ctx context.Context, project, tag string, planned map[string]linkElement, prior *unfinishedMove,
+	timeout time.Duration, summary, intro, kept string, diags *diag.Diagnostics) (map[string]linkElement, bool) {
 	existing, err := r.data.links.all(ctx, project, tag)
 	if err != nil {
 		diags.AddError(summary, intro+r.data.explain(releaseLinksType, false).releaseRead(project, tag, err))
 		return nil, true
 	}
-	if len(existing) > 0 {
+	held := map[string]linkElement{}
+	var others []gitlab.ReleaseLink
+	for i := range existing {
+		if l := &existing[i]; prior.to(project, tag) && prior.holds(l) && r.data.links.claim(l.ID) {
+			held[l.Name] = elementFromAPI(l, tag, prior.path(l))
+			continue
+		}
+		others = append(others, existing[i])
+	}
+	if len(others) > 0 {
 		// Taking a release over means deleting what is there, which must show in a plan first: an import does that.
-		diags.AddError(summary, intro+nonEmptyReleaseDetail(project, tag, existing))
+		diags.AddError(summary, intro+nonEmptyReleaseDetail(project, tag, others))
 		return nil, true
 	}
-	writes := make([]linkWrite, 0, len(planned))
-	for _, name := range slices.Sorted(maps.Keys(planned)) {
-		writes = append(writes, linkWrite{kind: writeCreate, to: planned[name].fields(name)})
+	var writes []linkWrite
+	if len(held) > 0 {
+		planComputed(planned, held) // which planned link takes up which held one, as a plan of an update decides
+		writes = orderWrites(changesFor(planned, held))
+	} else {
+		for _, name := range slices.Sorted(maps.Keys(planned)) {
+			writes = append(writes, linkWrite{kind: writeCreate, to: planned[name].fields(name)})
+		}
 	}
 	results := r.data.runWrites(ctx, project, tag, writes, r.data.parallelism, diags)
-	made := applyResults(nil, tag, writes, results)
-	if len(made) == len(writes) {
+	made := applyResults(held, tag, writes, results)
+	f := failedWrites(writes, results)
+	switch {
+	case f.count == 0:
 		return made, false
+	case len(held) > 0:
+		for i, res := range results {
+			if writes[i].kind == writeCreate && !res.done && maybeMade(res.err) {
+				made[writes[i].to.name] = lostElement(writes[i].to)
+			}
+		}
+		what := fmt.Sprintf("Could not make %d of the %d changes to the links of release %q in project %q:\n\n%s\n\n%s",
+			f.count, len(writes), tag, project, f.list, kept)
+		diags.AddError(summary, intro+r.data.writesErrorDetail(false, what, project, tag, f.first))
+		return made, true
 	}
 	u := r.undoCreate(ctx, project, tag, writes, results, timeout, diags)
-	diags.AddError(summary, intro+r.data.createFailureDetail(project, tag, writes, results, u))
+	diags.AddError(summary, intro+r.data.createFailureDetail(project, tag, writes, results, u, kept))
 	for _, f := range u.unchecked {
-		u.left[f.name] = linkElement{url: types.StringValue(f.url), linkType: types.StringValue(f.linkType),
-			path: types.StringPointerValue(optionalPath(f.path)), linkID: types.Int64Null(), directAssetURL: types.StringNull()}
+		u.left[f.name] = lostElement(f)
 	}
 	return u.left, true
+}
+
+// lostElement is a create whose answer was lost, as the state records it: the values it sent, without a link ID.
+func lostElement(f linkFields) linkElement {
+	return linkElement{url: types.StringValue(f.url), linkType: types.StringValue(f.linkType),
+		path: types.StringPointerValue(optionalPath(f.path)), linkID: types.Int64Null(), directAssetURL: types.StringNull()}
 }
 
 // move moves the links to the release the plan names, another tag or another project. It creates every link there
 // first, as a create does, and only once the new release holds them all deletes them from the old one. A release
 // that does not exist, or holds links already, or a create that fails costs the old release nothing: its links and
 // the state stay as they were. (Deleting first, as a replacement would, strands the links when the creates then
-// fail: both releases end without them.)
-func (r *releaseLinksResource) move(ctx context.Context, plan, state *releaseLinksResourceModel, timeout time.Duration, resp *resource.UpdateResponse) {
+// fail: both releases end without them.) Until the move is done the state holds the old release, and the links made
+// on the new one are recorded with it (moves.go), for the next apply to take up and finish the move.
+func (r *releaseLinksResource) move(ctx context.Context, plan, state *releaseLinksResourceModel, prior *unfinishedMove,
+	timeout time.Duration, resp *resource.UpdateResponse) {
 	project, tag := plan.Project.ValueString(), plan.TagName.ValueString()
 	fromProject, fromTag := state.Project.ValueString(), state.TagName.ValueString()
 	intro := fmt.Sprintf("The links stay on release %q of project %q, as they were: moving them to release %q of project %q "+
 		"creates every one there before deleting any here.\n\n", fromTag, fromProject, tag, project)
-	made, failed := r.createOn(ctx, project, tag, elements(plan.Links), timeout, "Unable to Move Release Links", intro, &resp.Diagnostics)
+	kept := fmt.Sprintf("The links this move made on release %q, or may have made, are recorded with this resource, whose "+
+		"state still holds release %q: the next apply takes them up and finishes the move, and a destroy deletes them.", tag, fromTag)
+	made, failed := r.createOn(ctx, project, tag, elements(plan.Links), prior, timeout, "Unable to Move Release Links", intro, kept, &resp.Diagnostics)
+	record := newMove(project, tag)
+	for _, name := range slices.Sorted(maps.Keys(made)) {
+		record.add(made[name].linkID.ValueInt64(), made[name].fields(name))
+	}
+	stay := func() {
+		resp.Diagnostics.Append(state.save(ctx, &resp.State, resp.Identity)...)
+		resp.Diagnostics.Append(saveMove(ctx, resp.Private, record)...)
+	}
 	if failed {
-		if len(made) > 0 {
-			resp.Diagnostics.AddError("Unable to Move Release Links", fmt.Sprintf("%d of the links created on release %q of "+
-				"project %q could not be deleted again, or may have been created there, and are not in the state, which "+
-				"still holds the links of release %q. Delete them in GitLab before the next apply moves the links again.",
-				len(made), tag, project, fromTag))
-		}
+		stay()
 		return
 	}
-	plan.ID = types.StringValue(releaseID{Project: project, TagName: tag}.String())
-	plan.Links = linksValue(made)
-	resp.Diagnostics.Append(plan.save(ctx, &resp.State, resp.Identity)...)
 
 	held := elements(state.Links)
 	writes := orderWrites(changesFor(nil, held))
 	results := r.data.runWrites(ctx, fromProject, fromTag, writes, r.data.parallelism, &resp.Diagnostics)
 	if f := failedWrites(writes, results); f.count > 0 {
-		what := fmt.Sprintf("The links now exist on release %q of project %q, and the state holds them there, but %d of the "+
-			"%d links of release %q could not be deleted from it, and are no longer managed by Terraform. Delete them in "+
-			"GitLab, or import release %q into a gitlab_release_links of its own and give it links = {}:\n\n%s",
+		state.Links = linksValue(applyResults(held, fromTag, writes, results))
+		stay()
+		what := fmt.Sprintf("The links now exist on release %q of project %q, recorded with this resource, but %d of the %d "+
+			"links of release %q could not be deleted from it. The state still holds release %q with those links: the next "+
+			"apply deletes them and finishes the move, and a destroy deletes the links of both releases:\n\n%s",
 			tag, project, f.count, len(writes), fromTag, fromTag, f.list)
-		resp.Diagnostics.AddError("Unable to Move Release Links", r.data.writesErrorDetail(false, what, fromProject, fromTag, f.first))
+		resp.Diagnostics.AddError("Unable to Move Release Links", r.data.writesErrorDetail(true, what, fromProject, fromTag, f.first))
+		return
+	}
+	plan.ID = types.StringValue(releaseID{Project: project, TagName: tag}.String())
+	plan.Links = linksValue(made)
+	resp.Diagnostics.Append(plan.save(ctx, &resp.State, resp.Identity)...)
+	if prior.to(project, tag) {
+		// Finished; a record of a move to yet another release stays, and the plans keep warning about it.
+		resp.Diagnostics.Append(saveMove(ctx, resp.Private, nil)...)
 	}
 }

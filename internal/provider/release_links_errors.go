@@ -11,17 +11,15 @@ import (
 )
 
 // createFailureDetail explains a create that failed part-way: which links were not created, and whether the
-// ones that were, or may have been, have been deleted again.
-func (p *providerData) createFailureDetail(project, tag string, writes []linkWrite, results []writeResult, u undone) string {
+// ones that were, or may have been, have been deleted again; kept says what becomes of those left on the release.
+func (p *providerData) createFailureDetail(project, tag string, writes []linkWrite, results []writeResult, u undone, kept string) string {
 	f := failedWrites(writes, results)
-	const tainted = "They are recorded in the state, which Terraform marks as tainted: the next apply reads the release, " +
-		"deletes what this create left on it, and creates every link anew."
+	tainted := kept
 	var undo string
 	switch {
 	case u.interrupted:
 		undo = fmt.Sprintf("The apply was interrupted, so no link was deleted again: %d links were created and %d more may "+
-			"have been, whose answers did not come back. %s To keep them instead, and have the next apply create only "+
-			"the rest, run terraform untaint with this resource's address first.", len(u.left), len(u.unchecked), tainted)
+			"have been, whose answers did not come back. %s", len(u.left), len(u.unchecked), tainted)
 	case len(u.unchecked) > 0:
 		undo = fmt.Sprintf("%d of these may have been created all the same: the requests reached GitLab, but their answers "+
 			"were lost, and the provider could not look for the links they may have made (%s). Those links, and any of the "+
@@ -35,6 +33,11 @@ func (p *providerData) createFailureDetail(project, tag string, writes []linkWri
 		f.count, len(writes), tag, project, f.list, undo)
 	return p.writesErrorDetail(false, what, project, tag, f.first)
 }
+
+// createKept says what becomes of the links a failed create of gitlab_release_links leaves on the release.
+const createKept = "They are recorded in the state, which Terraform marks as tainted: the next apply reads the " +
+	"release, deletes what this create left on it, and creates every link anew. To keep them instead, and have the " +
+	"next apply create only the rest, run terraform untaint with this resource's address first."
 
 // writesErrorDetail explains failed writes of gitlab_release_links, inState unless they were its create's, and the
 // answers that mean the release changed after the plan.

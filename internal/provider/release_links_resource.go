@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
 )
@@ -80,7 +81,7 @@ func (r *releaseLinksResource) Create(ctx context.Context, req resource.CreateRe
 	defer cancel()
 
 	project, tag := plan.Project.ValueString(), plan.TagName.ValueString()
-	made, failed := r.createOn(ctx, project, tag, elements(plan.Links), timeout, "Unable to Create Release Links", "", &resp.Diagnostics)
+	made, failed := r.createOn(ctx, project, tag, elements(plan.Links), nil, timeout, "Unable to Create Release Links", "", createKept, &resp.Diagnostics)
 	if failed && len(made) == 0 {
 		return
 	}
@@ -105,8 +106,20 @@ func (r *releaseLinksResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	defer cancel()
 
+	prior, diags := readMove(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	record := r.data.refreshMove(ctx, prior)
+	resp.Diagnostics.Append(saveMove(ctx, resp.Private, record)...)
 	project, tag := state.Project.ValueString(), state.TagName.ValueString()
 	links, err := r.data.links.all(ctx, project, tag)
+	if gitlab.IsRecordNotFound(err) && !state.Links.IsNull() && record != nil && len(record.Links) > 0 {
+		// The old release of an unfinished move is gone: the move is done, and the state moves to the new release.
+		tflog.Info(ctx, "the old release of an unfinished move is gone: the state moves to the new one", map[string]any{"tag_name": record.TagName})
+		project, tag = record.Project, record.TagName
+		state.Project, state.TagName = types.StringValue(project), types.StringValue(tag)
+		links, err = r.data.links.all(ctx, project, tag)
+		resp.Diagnostics.Append(saveMove(ctx, resp.Private, nil)...)
+	}
 	if gitlab.IsRecordNotFound(err) && state.Links.IsNull() {
 		// The first read after an import, of a release that does not exist: say so, rather than Terraform's bare
 		// "Cannot import non-existent remote object".
@@ -148,6 +161,8 @@ func (r *releaseLinksResource) Update(ctx context.Context, req resource.UpdateRe
 	var plan, state releaseLinksResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	prior, diags := readMove(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -163,7 +178,7 @@ func (r *releaseLinksResource) Update(ctx context.Context, req resource.UpdateRe
 		return
 	}
 	if moving {
-		r.move(ctx, &plan, &state, timeout, resp)
+		r.move(ctx, &plan, &state, prior, timeout, resp)
 		return
 	}
 	project, tag := plan.Project.ValueString(), plan.TagName.ValueString()
@@ -192,6 +207,11 @@ func (r *releaseLinksResource) Delete(ctx context.Context, req resource.DeleteRe
 		return
 	}
 	defer cancel()
+	prior, diags := readMove(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() || !r.data.deleteMoved(ctx, prior, releaseLinksType, "Unable to Delete Release Links", &resp.Diagnostics) {
+		return
+	}
 
 	// A link or release already gone counts as deleted; GitLab's project 404, which a token that lost access
 	// gets too, does not (see explainer.projectNotFound).
@@ -228,7 +248,13 @@ func (r *releaseLinksResource) ModifyPlan(ctx context.Context, req resource.Modi
 			r.data.planned(e.linkID.ValueInt64())
 		}
 	}
-	if req.Plan.Raw.IsNull() || req.Plan.Raw.Equal(req.State.Raw) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	prior, diags := readMove(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if req.Plan.Raw.Equal(req.State.Raw) {
+		prior.leftBehind(&resp.Diagnostics)
 		return
 	}
 	var plan releaseLinksResourceModel
@@ -267,8 +293,11 @@ func (r *releaseLinksResource) ModifyPlan(ctx context.Context, req resource.Modi
 		planComputed(planned, held)
 		plan.Links = linksValue(planned)
 	}
+	if known := !plan.Project.IsUnknown() && !plan.TagName.IsUnknown(); known && !prior.to(plan.Project.ValueString(), plan.TagName.ValueString()) {
+		prior.leftBehind(&resp.Diagnostics)
+	}
 	if state == nil || moving {
-		r.data.checkLinks(ctx, r.data.explain(releaseLinksType, state != nil), plan.Project, plan.TagName, nil, true, &resp.Diagnostics)
+		r.data.checkLinks(ctx, r.data.explain(releaseLinksType, state != nil), plan.Project, plan.TagName, nil, true, prior, &resp.Diagnostics)
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }

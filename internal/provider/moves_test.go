@@ -1,0 +1,169 @@
+package provider
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlabtest"
+)
+
+// interruptedMove is a move of a configuration to release "v2.0.0", interrupted (Ctrl-C) while GitLab holds its
+// answer to the create number creates on the new release. config gives the configuration for a tag and the base
+// URL to reach GitLab at. It returns the IDs of the links GitLab made on the new release.
+func interruptedMove(t *testing.T, env *testEnv, tf *terraformCLI, config func(tag, baseURL string) string, creates int) []int64 {
+	t.Helper()
+	env.addRelease(t, "v2.0.0")
+	proxy := newHoldingProxy(t, env.BaseURL, http.MethodPost)
+	tf.write("versions.tf", requiredProviders)
+	tf.write("main.tf", config(env.Tag, env.BaseURL))
+	if out, code := tf.run("apply", "-auto-approve"); code != 0 {
+		t.Fatalf("apply failed (%d):\n%s", code, out)
+	}
+	tf.write("main.tf", config("v2.0.0", proxy.URL))
+	env.emu.ResetRequestCounts()
+	posts := func() int { return env.emu.RequestCount(http.MethodPost, gitlabtest.RouteLinks) }
+	stopped := tf.watchStopProvider()
+	run := tf.start("apply", "-auto-approve")
+	for range creates - 1 {
+		proxy.releaseOne()
+	}
+	run.waitFor("GitLab to get the creates", func() bool { return posts() >= creates })
+	run.signal(syscall.SIGINT)
+	run.waitFor("Terraform to stop the provider", stopped)
+	proxy.releaseAll()
+	out, code := run.wait()
+	proxy.inFlight.Wait()
+	if code == 0 || posts() != creates {
+		t.Fatalf("the interrupted move exited %d after GitLab got %d creates, want an error after %d:\n%s", code, posts(), creates, out)
+	}
+	if !wrapped(`recorded with this resource.*the next apply takes them up and finishes the move|records the new one with it: the next apply`).MatchString(out) {
+		t.Fatalf("the error does not say that the links made are recorded and what the next apply does:\n%s", out)
+	}
+	made := linkIDs(env.emu.Links(env.Project, "v2.0.0"))
+	if len(made) != creates {
+		t.Fatalf("release v2.0.0 holds %d links after the interrupted move, want %d", len(made), creates)
+	}
+	return made
+}
+
+// TestAccReleaseLinks_interruptedMove interrupts a move of 12 links, one write at a time, after two creates on the
+// new release. The state keeps the old release; the two links are recorded with it. Either the next apply finishes
+// the move, taking the two up (10 creates, not 12, and no "Release Already Has Links"), or the configuration goes
+// back to the old release: the plan then warns about the two, by name, and a destroy deletes them with the rest.
+func TestAccReleaseLinks_interruptedMove(t *testing.T) {
+	requireAcc(t)
+	providerDir := buildProvider(t, "test")
+	const n = 12
+	links := manyLinks(n, "v1")
+	for _, finish := range []bool{true, false} {
+		t.Run(map[bool]string{true: "finish", false: "give up"}[finish], func(t *testing.T) {
+			env := newParallelTestEnv(t)
+			env.requireEmulator(t)
+			tf := newTerraformCLI(t, providerDir)
+			config := func(tag, baseURL string) string {
+				c := withProviderSetting(env.linksConfig(env.Project, tag, links), "release_links_parallelism = 1")
+				return strings.Replace(c, env.BaseURL, baseURL, 1)
+			}
+			made := interruptedMove(t, env, tf, config, 2)
+			if got := len(env.emu.Links(env.Project, env.Tag)); got != n {
+				t.Fatalf("the old release holds %d links after the interrupted move, want %d", got, n)
+			}
+			env.emu.ResetRequestCounts()
+			if !finish {
+				tf.write("main.tf", config(env.Tag, env.BaseURL))
+				out, code := tf.run("plan", "-detailed-exitcode")
+				if code != 0 || !wrapped(`Warning: Links Left by an Unfinished Move.*release "v2.0.0".*"asset-0" \(ID \d+\), "asset-1"`).MatchString(out) {
+					t.Fatalf("the plan back on the old release exited %d, want 0 and a warning naming the two links:\n%s", code, out)
+				}
+				if out, code := tf.run("destroy", "-auto-approve"); code != 0 {
+					t.Fatalf("destroy failed (%d):\n%s", code, out)
+				}
+				for _, tag := range []string{env.Tag, "v2.0.0"} {
+					if got := len(env.emu.Links(env.Project, tag)); got != 0 {
+						t.Fatalf("release %q holds %d links after the destroy, want none", tag, got)
+					}
+				}
+				return
+			}
+			if out, code := tf.run("plan", "-detailed-exitcode"); code != 2 || strings.Contains(out, "Error") {
+				t.Fatalf("the plan after the interrupted move exited %d, want 2 (the move) and no error:\n%s", code, out)
+			}
+			if out, code := tf.run("apply", "-auto-approve"); code != 0 {
+				t.Fatalf("the apply after the interrupted move failed (%d):\n%s", code, out)
+			}
+			if posts, deletes := env.emu.RequestCount(http.MethodPost, gitlabtest.RouteLinks), env.emu.RequestCount(http.MethodDelete, gitlabtest.RouteLink); posts != n-2 || deletes != n {
+				t.Fatalf("the plan and apply that finish the move sent %d creates and %d deletes, want %d and %d: %v", posts, deletes, n-2, n, env.emu.RequestCounts())
+			}
+			if err := env.holdsSpecs("v2.0.0", links); err != nil {
+				t.Fatal(err)
+			}
+			if ids := linkIDs(env.emu.Links(env.Project, "v2.0.0")); !slices.Contains(ids, made[0]) || !slices.Contains(ids, made[1]) {
+				t.Fatalf("release v2.0.0 holds links %v, want the ones the interrupted move made (%v) among them", ids, made)
+			}
+			if got := len(env.emu.Links(env.Project, env.Tag)); got != 0 {
+				t.Fatalf("the old release holds %d links after the move, want none", got)
+			}
+			if out, code := tf.run("plan", "-detailed-exitcode"); code != 0 {
+				t.Fatalf("the plan after the move is not empty (%d):\n%s", code, out)
+			}
+		})
+	}
+}
+
+// TestAccReleaseLink_interruptedMove interrupts a move of a gitlab_release_link while GitLab holds the answer to
+// its create on the new release: the create finishes, the old link's delete is not sent, and the state keeps the old
+// link with the new one recorded. Either the next apply takes the new link up (no create) and deletes the old one,
+// or, with the configuration back on the old release, the plan warns about the new link and a destroy deletes both.
+func TestAccReleaseLink_interruptedMove(t *testing.T) {
+	requireAcc(t)
+	providerDir := buildProvider(t, "test")
+	for _, finish := range []bool{true, false} {
+		t.Run(map[bool]string{true: "finish", false: "give up"}[finish], func(t *testing.T) {
+			env := newParallelTestEnv(t)
+			env.requireEmulator(t)
+			tf := newTerraformCLI(t, providerDir)
+			config := func(tag, baseURL string) string {
+				return strings.Replace(env.linkConfig(env.Project, tag, "  name = \"app\"\n  url  = \"https://example.com/app\""), env.BaseURL, baseURL, 1)
+			}
+			made := interruptedMove(t, env, tf, config, 1)
+			if got := len(env.emu.Links(env.Project, env.Tag)); got != 1 {
+				t.Fatalf("the old release holds %d links after the interrupted move, want 1", got)
+			}
+			env.emu.ResetRequestCounts()
+			if !finish {
+				tf.write("main.tf", config(env.Tag, env.BaseURL))
+				out, code := tf.run("plan", "-detailed-exitcode")
+				if code != 0 || !wrapped(`Warning: Links Left by an Unfinished Move.*release "v2.0.0".*"app" \(ID \d+\)`).MatchString(out) {
+					t.Fatalf("the plan back on the old release exited %d, want 0 and a warning naming the new link:\n%s", code, out)
+				}
+				if out, code := tf.run("destroy", "-auto-approve"); code != 0 {
+					t.Fatalf("destroy failed (%d):\n%s", code, out)
+				}
+				for _, tag := range []string{env.Tag, "v2.0.0"} {
+					if got := len(env.emu.Links(env.Project, tag)); got != 0 {
+						t.Fatalf("release %q holds %d links after the destroy, want none", tag, got)
+					}
+				}
+				return
+			}
+			if out, code := tf.run("apply", "-auto-approve"); code != 0 {
+				t.Fatalf("the apply after the interrupted move failed (%d):\n%s", code, out)
+			}
+			if posts, deletes := env.emu.RequestCount(http.MethodPost, gitlabtest.RouteLinks), env.emu.RequestCount(http.MethodDelete, gitlabtest.RouteLink); posts != 0 || deletes != 1 {
+				t.Fatalf("the apply that finishes the move sent %d creates and %d deletes, want 0 and 1: %v", posts, deletes, env.emu.RequestCounts())
+			}
+			if ids := linkIDs(env.emu.Links(env.Project, "v2.0.0")); !slices.Equal(ids, made) {
+				t.Fatalf("release v2.0.0 holds links %v, want the one the interrupted move made, %v", ids, made)
+			}
+			if got := len(env.emu.Links(env.Project, env.Tag)); got != 0 {
+				t.Fatalf("the old release holds %d links after the move, want none", got)
+			}
+			if out, code := tf.run("plan", "-detailed-exitcode"); code != 0 {
+				t.Fatalf("the plan after the move is not empty (%d):\n%s", code, out)
+			}
+		})
+	}
+}
