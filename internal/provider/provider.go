@@ -1,6 +1,7 @@
 // Package provider implements the gitlab Terraform provider: its configuration, the gitlab_release_link and
 // gitlab_release_links resources, and the data sources and list resources of the same names. It maps Terraform
-// values to calls of internal/gitlab and never speaks HTTP or JSON itself.
+// values to calls of internal/gitlab and never speaks HTTP or GitLab's JSON itself; the one JSON it writes is its
+// own record in Terraform's private state, which the framework stores as JSON (moves.go).
 package provider
 
 import (
