@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -12,8 +13,8 @@ import (
 // once is a waiting check, which may be what keeps Terraform from planning the resource: then one check goes unsure
 // and the others wait for the next quiet, which is sure.
 func TestOwnersManaged(t *testing.T) {
-	t.Parallel()
 	type answer struct{ held, sure bool }
+	var cases sync.WaitGroup
 	for _, tc := range []struct {
 		name   string
 		checks int  // calls that each check a link of their own, all at once
@@ -26,8 +27,11 @@ func TestOwnersManaged(t *testing.T) {
 		{name: "shown while waiting", checks: 1, show: true, want: []answer{{true, true}}},
 		{name: "every call a check", checks: 3, want: []answer{{false, false}, {false, true}, {false, true}}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
+		// The cases wait a second or two each, so they run side by side (not with t.Parallel: see
+		// TestParallelTestsOwnTheirEnvironment).
+		cases.Add(1)
+		go func() {
+			defer cases.Done()
 			o := newOwners()
 			ctx := context.Background()
 			var started, wg sync.WaitGroup
@@ -62,14 +66,10 @@ func TestOwnersManaged(t *testing.T) {
 			for a := range answers {
 				got = append(got, a)
 			}
-			if len(got) != len(tc.want) {
-				t.Fatalf("got %d answers, want %d", len(got), len(tc.want))
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("%s: answers in order %v, want %v", tc.name, got, tc.want)
 			}
-			for i := range got {
-				if got[i] != tc.want[i] {
-					t.Fatalf("answers in order %v, want %v", got, tc.want)
-				}
-			}
-		})
+		}()
 	}
+	cases.Wait()
 }
