@@ -134,7 +134,7 @@ type newLink struct {
 //
 // A link that a resource of this plan manages is not a conflict: the plan may delete, move or rename it in the same
 // apply (owners.go), and the apply decides. Nor is one that mine, the record of this resource's unfinished move
-// (moves.go), holds. With -refresh=false the plan does not see the links of the resources
+// to that release (moves.go), holds. With -refresh=false the plan does not see the links of the resources
 // it replaces, and what would be errors are warnings. Once the walk has written to the release, it is an apply,
 // whose creates meet any conflict themselves, and nothing is read again.
 func (p *providerData) checkLinks(ctx context.Context, e explainer, project, tag types.String, links []newLink, whole bool,
@@ -160,7 +160,7 @@ func (p *providerData) checkLinks(ctx context.Context, e explainer, project, tag
 				claims = append(claims, n)
 			}
 		}
-		if len(claims) == 0 && !whole || mine.to(project.ValueString(), tag.ValueString()) && mine.holds(l) {
+		if len(claims) == 0 && !whole || mine.holds(l) {
 			// Not in the way, or made by an unfinished move of this resource to this release, which it takes up.
 			continue
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
 )
@@ -17,21 +18,26 @@ import (
 // finish (interrupted, or failing part-way) leaves links on the new release that no state holds, and the next plan
 // would take them for someone else's. So the move records them in the resource's private state, which Terraform
 // keeps with the state: the release it was going to, and the links it made there, by ID, or, for a create whose
-// answer was lost, by the values it sent. With that record
+// answer was lost, by the values it sent; one record per release, so that a move elsewhere, finished or not, never
+// loses the record of an earlier one. With the records
 //   - the next apply's move takes those links up (and brings them to the planned values) instead of creating them
 //     again, then deletes the old links: it finishes the move;
-//   - the plan-time check does not count them as links in the way (conflicts.go);
+//   - the plan-time check of this resource does not count them as links in the way (conflicts.go); other
+//     resources' checks do, since this resource holds them;
 //   - a refresh forgets the links GitLab no longer holds, and, when the old link or release is gone, moves the state
 //     to the new release;
 //   - a destroy deletes them too;
-//   - a plan that no longer moves to that release warns about them, naming each one, until they are deleted.
+//   - a plan that does not move to that release warns about them, naming each one, until they are deleted.
+//
+// A link recorded by its values is taken for the move's only when no other resource of the configuration holds it,
+// as a lost create's is (findLostCreate).
 //
 // Private state is JSON by the plugin framework's contract; this record is the one place the provider encodes it.
 
-// moveKey is the private-state key of the record.
-const moveKey = "unfinished_move"
+// moveKey is the private-state key of the records.
+const moveKey = "unfinished_moves"
 
-// unfinishedMove is the record of a move that did not finish.
+// unfinishedMove is the record of a move that did not finish, to one release.
 type unfinishedMove struct {
 	Project string      `json:"project"`
 	TagName string      `json:"tag_name"`
@@ -47,7 +53,10 @@ type movedLink struct {
 	Path     string `json:"path,omitempty"`
 }
 
-// privateReader and privateWriter are the parts of the framework's private state the record uses.
+// unfinishedMoves are a resource's records, one per release.
+type unfinishedMoves []*unfinishedMove
+
+// privateReader and privateWriter are the parts of the framework's private state the records use.
 type privateReader interface {
 	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
 }
@@ -56,8 +65,8 @@ type privateWriter interface {
 	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
 }
 
-// readMove returns the record of an unfinished move, or nil.
-func readMove(ctx context.Context, private privateReader) (*unfinishedMove, diag.Diagnostics) {
+// readMoves returns the records of unfinished moves.
+func readMoves(ctx context.Context, private privateReader) (unfinishedMoves, diag.Diagnostics) {
 	if private == nil {
 		return nil, nil
 	}
@@ -65,24 +74,25 @@ func readMove(ctx context.Context, private privateReader) (*unfinishedMove, diag
 	if diags.HasError() || len(raw) == 0 {
 		return nil, diags
 	}
-	var m unfinishedMove
-	if err := json.Unmarshal(raw, &m); err != nil {
+	var ms unfinishedMoves
+	if err := json.Unmarshal(raw, &ms); err != nil {
 		diags.AddError("Unable to Read Private State", fmt.Sprintf("The record of an unfinished move is not valid (%v). "+
 			"Please report this issue.", err))
 		return nil, diags
 	}
-	return &m, diags
+	return ms, diags
 }
 
-// saveMove stores the record; one with no links (or nil) removes it.
-func saveMove(ctx context.Context, private privateWriter, m *unfinishedMove) diag.Diagnostics {
+// saveMoves stores the records that hold links; with none, it removes the key.
+func saveMoves(ctx context.Context, private privateWriter, ms unfinishedMoves) diag.Diagnostics {
 	if private == nil {
 		return nil
 	}
-	if m == nil || len(m.Links) == 0 {
+	ms = slices.DeleteFunc(slices.Clone(ms), func(m *unfinishedMove) bool { return m == nil || len(m.Links) == 0 })
+	if len(ms) == 0 {
 		return private.SetKey(ctx, moveKey, nil)
 	}
-	raw, err := json.Marshal(m)
+	raw, err := json.Marshal(ms)
 	if err != nil {
 		var diags diag.Diagnostics
 		diags.AddError("Unable to Save Private State", fmt.Sprintf("The record of an unfinished move could not be encoded (%v). "+
@@ -90,6 +100,32 @@ func saveMove(ctx context.Context, private privateWriter, m *unfinishedMove) dia
 		return diags
 	}
 	return private.SetKey(ctx, moveKey, raw)
+}
+
+// replace returns the records with old (one of them, or nil) replaced by m (nil, or one without links, for none).
+func (ms unfinishedMoves) replace(old, m *unfinishedMove) unfinishedMoves {
+	out := slices.DeleteFunc(slices.Clone(ms), func(r *unfinishedMove) bool { return r == old })
+	if m != nil && len(m.Links) > 0 {
+		out = append(out, m)
+	}
+	return out
+}
+
+// moveTo returns the record of a move to the release project and tag name, with project spelled either way (its ID
+// or its path), or nil.
+func (p *providerData) moveTo(ctx context.Context, ms unfinishedMoves, project, tag string) *unfinishedMove {
+	for _, m := range ms {
+		if m.TagName != tag {
+			continue
+		}
+		if m.Project == project {
+			return m
+		}
+		if same, err := p.sameProject(ctx, types.StringValue(m.Project), types.StringValue(project)); err == nil && same {
+			return m
+		}
+	}
+	return nil
 }
 
 // newMove starts the record of a move to a release.
@@ -100,11 +136,6 @@ func newMove(project, tag string) *unfinishedMove {
 // add records a link the move made, or, with id 0, may have made.
 func (m *unfinishedMove) add(id int64, f linkFields) {
 	m.Links = append(m.Links, movedLink{ID: id, Name: f.name, URL: f.url, LinkType: f.linkType, Path: f.path})
-}
-
-// to reports whether m records a move to that release.
-func (m *unfinishedMove) to(project, tag string) bool {
-	return m != nil && m.Project == project && m.TagName == tag
 }
 
 // holds reports whether m records link l of its release: by ID, or by exactly the values of a create whose answer
@@ -136,84 +167,121 @@ func (m *unfinishedMove) path(l *gitlab.ReleaseLink) string {
 	return ""
 }
 
-// on returns the recorded links among links, the links GitLab holds on m's release.
-func (m *unfinishedMove) on(links []gitlab.ReleaseLink) []gitlab.ReleaseLink {
+// recorded returns the links of m's release (links) that m records, and that are the move's: one recorded by its
+// values must not be held by another resource of the configuration.
+func (p *providerData) recorded(ctx context.Context, m *unfinishedMove, links []gitlab.ReleaseLink) []gitlab.ReleaseLink {
+	if m == nil {
+		return nil
+	}
 	var out []gitlab.ReleaseLink
 	for i := range links {
-		if m.holds(&links[i]) {
-			out = append(out, links[i])
+		l := &links[i]
+		byID := slices.ContainsFunc(m.Links, func(r movedLink) bool { return r.ID == l.ID })
+		if !byID && m.holds(l) {
+			if held, sure := p.owners.managed(ctx, l.ID); held || !sure {
+				continue
+			}
+		}
+		if byID || m.holds(l) {
+			out = append(out, *l)
 		}
 	}
 	return out
 }
 
-// refreshMove is the record as GitLab holds its links now: only those still there, each by ID. It returns nil when none
-// is left or the release is gone, and m unchanged when the release cannot be read.
-func (p *providerData) refreshMove(ctx context.Context, m *unfinishedMove) *unfinishedMove {
-	if m == nil {
-		return nil
-	}
-	links, err := p.links.all(ctx, m.Project, m.TagName)
-	if gitlab.IsRecordNotFound(err) {
-		return nil
-	}
-	if err != nil {
-		return m
-	}
-	fresh := newMove(m.Project, m.TagName)
-	for _, l := range m.on(links) {
-		fresh.add(l.ID, apiFields(&l, m.TagName))
-		p.owners.held(true, l.ID)
-	}
-	return fresh
-}
-
-// leftBehind warns that a plan no longer moves to the release where an unfinished move left links.
-func (m *unfinishedMove) leftBehind(diags *diag.Diagnostics) {
-	if m == nil || len(m.Links) == 0 {
-		return
-	}
-	var names []string
-	for _, r := range slices.SortedFunc(slices.Values(m.Links), func(a, b movedLink) int { return strings.Compare(a.Name, b.Name) }) {
-		if r.ID == 0 {
-			names = append(names, fmt.Sprintf("%q (maybe)", r.Name))
+// refreshMoves are the records as GitLab holds their links now: only those still there, each by ID. A record whose
+// release is gone goes; one whose release cannot be read stays as it was.
+func (p *providerData) refreshMoves(ctx context.Context, ms unfinishedMoves) unfinishedMoves {
+	var out unfinishedMoves
+	for _, m := range ms {
+		links, err := p.links.all(ctx, m.Project, m.TagName)
+		switch {
+		case gitlab.IsRecordNotFound(err):
+			continue
+		case err != nil:
+			out = append(out, m)
 			continue
 		}
-		names = append(names, fmt.Sprintf("%q (ID %d)", r.Name, r.ID))
+		fresh := newMove(m.Project, m.TagName)
+		for _, l := range p.recorded(ctx, m, links) {
+			fresh.add(l.ID, apiFields(&l, m.TagName))
+		}
+		out = out.replace(nil, fresh)
 	}
-	diags.AddWarning("Links Left by an Unfinished Move", fmt.Sprintf("An earlier apply began to move this resource's "+
-		"links to release %q of project %q and did not finish: it created %s there, which this plan no longer moves to. "+
-		"They are not managed by Terraform. Delete them in GitLab (the next refresh then forgets them), or set "+
-		"tag_name and project to that release again to finish the move; a destroy of this resource deletes them too.", m.TagName, m.Project,
-		strings.Join(names, ", ")))
+	return out
 }
 
-// deleteMoved deletes, for a destroy, the links an unfinished move recorded in m, as the resource's own. It reports
-// false, with an error under summary, when some could not be deleted: the resource then stays in the state, with
-// the record.
-func (p *providerData) deleteMoved(ctx context.Context, m *unfinishedMove, typeName, summary string, diags *diag.Diagnostics) bool {
-	if m == nil || len(m.Links) == 0 {
-		return true
+// leftBehind warns about the records other than current (the record of the release the plan moves to, or nil).
+func (ms unfinishedMoves) leftBehind(current *unfinishedMove, diags *diag.Diagnostics) {
+	for _, m := range ms {
+		if m == current || len(m.Links) == 0 {
+			continue
+		}
+		var names []string
+		for _, r := range slices.SortedFunc(slices.Values(m.Links), func(a, b movedLink) int { return strings.Compare(a.Name, b.Name) }) {
+			if r.ID == 0 {
+				names = append(names, fmt.Sprintf("%q (maybe)", r.Name))
+				continue
+			}
+			names = append(names, fmt.Sprintf("%q (ID %d)", r.Name, r.ID))
+		}
+		diags.AddWarning("Links Left by an Unfinished Move", fmt.Sprintf("An earlier apply began to move this resource's "+
+			"links to release %q of project %q and did not finish: it created %s there, which this plan does not move to. "+
+			"They are not managed by Terraform. Delete them in GitLab (the next refresh then forgets them), or set "+
+			"tag_name and project to that release again to finish the move; a destroy of this resource deletes them too.",
+			m.TagName, m.Project, strings.Join(names, ", ")))
 	}
-	links, err := p.links.all(ctx, m.Project, m.TagName)
-	if gitlab.IsRecordNotFound(err) {
-		return true // the release is gone, and the links with it
+}
+
+// deleteMoved deletes, for a destroy, the links that unfinished moves recorded in ms, as the resource's own. It
+// reports false, with an error under summary, when some could not be deleted: the resource then stays in the
+// state, with the records.
+func (p *providerData) deleteMoved(ctx context.Context, ms unfinishedMoves, typeName, summary string, diags *diag.Diagnostics) bool {
+	ok := true
+	for _, m := range ms {
+		links, err := p.links.all(ctx, m.Project, m.TagName)
+		if gitlab.IsRecordNotFound(err) {
+			continue // the release is gone, and the links with it
+		}
+		if err != nil {
+			diags.AddError(summary, p.explain(typeName, true).releaseRead(m.Project, m.TagName, err)+"\n\nThe links that an "+
+				"unfinished move of this resource made on that release could not be looked for, so the resource stays in the state.")
+			ok = false
+			continue
+		}
+		var writes []linkWrite
+		for _, l := range p.recorded(ctx, m, links) {
+			writes = append(writes, linkWrite{kind: writeDelete, linkID: l.ID, from: apiFields(&l, m.TagName)})
+		}
+		results := p.runWrites(ctx, m.Project, m.TagName, writes, p.parallelism, diags)
+		if f := failedWrites(writes, results); f.count > 0 {
+			what := fmt.Sprintf("Could not delete %d of the %d links that an unfinished move of this resource made on release %q "+
+				"of project %q, so the resource stays in the state:\n\n%s", f.count, len(writes), m.TagName, m.Project, f.list)
+			diags.AddError(summary, p.explain(typeName, true).detail(what, m.Project, m.TagName, f.first))
+			ok = false
+		}
 	}
-	if err != nil {
-		diags.AddError(summary, p.explain(typeName, true).releaseRead(m.Project, m.TagName, err)+"\n\nThe links that an "+
-			"unfinished move of this resource made on that release could not be looked for, so the resource stays in the state.")
-		return false
+	return ok
+}
+
+// movedOnRead says that a refresh moved the state of gitlab_release_links to the release of record, the one an
+// unfinished move was going to, since the old release is gone; links are the new release's, and any that the move
+// did not make are named, since the next plan deletes them.
+func (p *providerData) movedOnRead(ctx context.Context, record *unfinishedMove, links []gitlab.ReleaseLink) string {
+	ours := p.recorded(ctx, record, links)
+	var others []string
+	for _, l := range links {
+		if !slices.ContainsFunc(ours, func(o gitlab.ReleaseLink) bool { return o.ID == l.ID }) {
+			others = append(others, fmt.Sprintf("%q (ID %d)", l.Name, l.ID))
+		}
 	}
-	var writes []linkWrite
-	for _, l := range m.on(links) {
-		writes = append(writes, linkWrite{kind: writeDelete, linkID: l.ID, from: apiFields(&l, m.TagName)})
+	slices.Sort(others)
+	msg := fmt.Sprintf("The release the state held this resource's links on no longer exists, and an earlier move had "+
+		"begun to move them to release %q of project %q: the move is done, and the state now holds that release.",
+		record.TagName, record.Project)
+	if len(others) > 0 {
+		msg += fmt.Sprintf(" It also holds links the move did not make: %s. gitlab_release_links manages every link of "+
+			"its release, so the next plan shows them to be deleted unless the configuration adds them to links.", strings.Join(others, ", "))
 	}
-	results := p.runWrites(ctx, m.Project, m.TagName, writes, p.parallelism, diags)
-	if f := failedWrites(writes, results); f.count > 0 {
-		what := fmt.Sprintf("Could not delete %d of the %d links that an unfinished move of this resource made on release %q "+
-			"of project %q, so the resource stays in the state:\n\n%s", f.count, len(writes), m.TagName, m.Project, f.list)
-		diags.AddError(summary, p.explain(typeName, true).detail(what, m.Project, m.TagName, f.first))
-		return false
-	}
-	return true
+	return msg
 }

@@ -1,8 +1,10 @@
 package provider
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -53,26 +55,39 @@ func interruptedMove(t *testing.T, env *testEnv, tf *terraformCLI, config func(t
 // new release. The state keeps the old release; the two links are recorded with it. Either the next apply finishes
 // the move, taking the two up (10 creates, not 12, and no "Release Already Has Links"), or the configuration goes
 // back to the old release: the plan then warns about the two, by name, and a destroy deletes them with the rest.
+// The record survives a failed move to a third release in between, and the move finishes with the project spelled
+// by its ID rather than its path.
 func TestAccReleaseLinks_interruptedMove(t *testing.T) {
 	requireAcc(t)
 	providerDir := buildProvider(t, "test")
 	const n = 12
 	links := manyLinks(n, "v1")
-	for _, finish := range []bool{true, false} {
-		t.Run(map[bool]string{true: "finish", false: "give up"}[finish], func(t *testing.T) {
+	for _, mode := range []string{"finish", "finish after a failed move elsewhere", "finish with the project's ID", "give up"} {
+		t.Run(mode, func(t *testing.T) {
 			env := newParallelTestEnv(t)
 			env.requireEmulator(t)
 			tf := newTerraformCLI(t, providerDir)
+			project := env.Project
 			config := func(tag, baseURL string) string {
-				c := withProviderSetting(env.linksConfig(env.Project, tag, links), "release_links_parallelism = 1")
+				c := withProviderSetting(env.linksConfig(project, tag, links), "release_links_parallelism = 1")
 				return strings.Replace(c, env.BaseURL, baseURL, 1)
 			}
 			made := interruptedMove(t, env, tf, config, 2)
 			if got := len(env.emu.Links(env.Project, env.Tag)); got != n {
 				t.Fatalf("the old release holds %d links after the interrupted move, want %d", got, n)
 			}
+			switch mode {
+			case "finish after a failed move elsewhere":
+				// Release v3.0.0 does not exist: the move there fails before writing, and the record of v2.0.0 stays.
+				tf.write("main.tf", config("v3.0.0", env.BaseURL))
+				if out, code := tf.run("apply", "-auto-approve"); code == 0 || !wrapped(`Unable to Move Release Links`).MatchString(out) {
+					t.Fatalf("the move to a release that does not exist exited %d, want an error:\n%s", code, out)
+				}
+			case "finish with the project's ID":
+				project = strconv.FormatInt(env.ProjectID, 10)
+			}
 			env.emu.ResetRequestCounts()
-			if !finish {
+			if mode == "give up" {
 				tf.write("main.tf", config(env.Tag, env.BaseURL))
 				out, code := tf.run("plan", "-detailed-exitcode")
 				if code != 0 || !wrapped(`Warning: Links Left by an Unfinished Move.*release "v2.0.0".*"asset-0" \(ID \d+\), "asset-1"`).MatchString(out) {
@@ -88,8 +103,9 @@ func TestAccReleaseLinks_interruptedMove(t *testing.T) {
 				}
 				return
 			}
-			if out, code := tf.run("plan", "-detailed-exitcode"); code != 2 || strings.Contains(out, "Error") {
-				t.Fatalf("the plan after the interrupted move exited %d, want 2 (the move) and no error:\n%s", code, out)
+			tf.write("main.tf", config("v2.0.0", env.BaseURL))
+			if out, code := tf.run("plan", "-detailed-exitcode"); code != 2 || strings.Contains(out, "Error") || strings.Contains(out, "Unfinished Move") || strings.Contains(out, "May Have Links") {
+				t.Fatalf("the plan after the interrupted move exited %d, want 2 (the move), no error and no warning:\n%s", code, out)
 			}
 			if out, code := tf.run("apply", "-auto-approve"); code != 0 {
 				t.Fatalf("the apply after the interrupted move failed (%d):\n%s", code, out)
@@ -117,11 +133,14 @@ func TestAccReleaseLinks_interruptedMove(t *testing.T) {
 // its create on the new release: the create finishes, the old link's delete is not sent, and the state keeps the old
 // link with the new one recorded. Either the next apply takes the new link up (no create) and deletes the old one,
 // or, with the configuration back on the old release, the plan warns about the new link and a destroy deletes both.
+// The record is this resource's alone: another resource that wants the new link's name on the new release meets it
+// at plan time, as it would any link it does not manage.
 func TestAccReleaseLink_interruptedMove(t *testing.T) {
 	requireAcc(t)
 	providerDir := buildProvider(t, "test")
-	for _, finish := range []bool{true, false} {
-		t.Run(map[bool]string{true: "finish", false: "give up"}[finish], func(t *testing.T) {
+	for _, mode := range []string{"finish", "give up", "give up, and another wants the name"} {
+		finish := mode == "finish"
+		t.Run(mode, func(t *testing.T) {
 			env := newParallelTestEnv(t)
 			env.requireEmulator(t)
 			tf := newTerraformCLI(t, providerDir)
@@ -133,6 +152,19 @@ func TestAccReleaseLink_interruptedMove(t *testing.T) {
 				t.Fatalf("the old release holds %d links after the interrupted move, want 1", got)
 			}
 			env.emu.ResetRequestCounts()
+			if mode == "give up, and another wants the name" {
+				other := fmt.Sprintf("resource \"gitlab_release_link\" \"other\" {\n  project  = %q\n  tag_name = \"v2.0.0\"\n"+
+					"  name     = \"app\"\n  url      = \"https://example.com/other\"\n}\n", env.Project)
+				tf.write("main.tf", config(env.Tag, env.BaseURL)+other)
+				out, code := tf.run("plan", "-detailed-exitcode")
+				if code != 1 || !wrapped(`Error: Release Link Value Already Taken.*with gitlab_release_link.other`).MatchString(out) {
+					t.Fatalf("the plan of another resource that wants the recorded link's name exited %d, want 1 and an error on it:\n%s", code, out)
+				}
+				if got := len(env.emu.Links(env.Project, "v2.0.0")); got != 1 {
+					t.Fatalf("release v2.0.0 holds %d links after the plan, want 1", got)
+				}
+				return
+			}
 			if !finish {
 				tf.write("main.tf", config(env.Tag, env.BaseURL))
 				out, code := tf.run("plan", "-detailed-exitcode")

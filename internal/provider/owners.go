@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 )
@@ -17,9 +18,11 @@ import (
 // the walk goes quiet: no call of this provider's resources or data sources running, and none for quietPeriod.
 // Terraform holds a slot of -parallelism for each resource it plans, so with every slot held by a waiting check the
 // walk goes quiet too, with resources still to plan. The provider does not know -parallelism, but it knows how many
-// calls it has had at once: when as many checks wait as that, and more than one, the quiet may be theirs. One of
-// them then goes with a guess (sure is false), freeing its slot, and the others wait on: if Terraform plans another
-// resource, the walk is busy again; if not, the next quiet is a sure one. A depends_on on the resource that gives
+// calls it has had at once: when as many checks wait as that, and more than one, the quiet may be theirs. The one
+// that began waiting last then goes with a guess (sure is false), freeing its slot, and the others wait on: if
+// Terraform plans another resource, the walk is busy again; if not, the next quiet is a sure one. The newest goes
+// because a check whose link some resource still to plan holds ends as soon as that resource is planned, so the
+// longest waiter is the likeliest to meet a real conflict, which must stay an error. A depends_on on the resource that gives
 // the link up orders them (see takenDetail).
 type owners struct {
 	mu      sync.Mutex
@@ -29,6 +32,9 @@ type owners struct {
 	// checks waiting; peak is the most calls there have been at once. last is when a call began or ended.
 	active, waiting, peak int
 	last                  time.Time
+	// waiters are the sequence numbers of the checks waiting, in the order they began; next numbers the next one.
+	waiters []int
+	next    int
 	// idle is true once a check has found the walk quiet for sure, until another call begins: the checks still
 	// waiting then end at once, rather than each a quiet period after the one before.
 	idle bool
@@ -93,7 +99,14 @@ func (o *owners) managed(ctx context.Context, id int64) (held, sure bool) {
 	defer o.mu.Unlock()
 	o.active--
 	o.waiting++
-	defer func() { o.active++; o.waiting-- }()
+	o.next++
+	me := o.next
+	o.waiters = append(o.waiters, me)
+	defer func() {
+		o.active++
+		o.waiting--
+		o.waiters = slices.DeleteFunc(o.waiters, func(w int) bool { return w == me })
+	}()
 	deadline := time.Now().Add(maxOwnerWait)
 	for {
 		quietFor := time.Since(o.last)
@@ -109,15 +122,17 @@ func (o *owners) managed(ctx context.Context, id int64) (held, sure bool) {
 				return false, true
 			}
 			// Every call this walk has had at once is a waiting check: Terraform may have resources left to plan,
-			// waiting for a slot. This check goes, unsure, and the others wait on, to see whether the walk moves.
-			o.touch()
-			return false, false
+			// waiting for a slot. The newest check goes, unsure, and the others wait on, to see whether the walk moves.
+			if o.waiters[len(o.waiters)-1] == me {
+				o.touch()
+				return false, false
+			}
 		}
 		if time.Now().After(deadline) {
 			return false, false
 		}
 		wait := quietPeriod
-		if o.active <= 0 {
+		if o.active <= 0 && quietFor < quietPeriod {
 			wait -= quietFor
 		}
 		changed := o.changed

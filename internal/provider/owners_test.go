@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -20,12 +21,18 @@ func TestOwnersManaged(t *testing.T) {
 		checks int  // calls that each check a link of their own, all at once
 		others int  // calls at the same time that end at once
 		show   bool // a resource shows the first check's link while it waits
-		want   []answer
+		// stagger starts the checks one after another, link 1 first; unsure is then the link whose check goes
+		// unsure: the newest's, since the oldest is the likeliest to meet a real conflict.
+		stagger bool
+		unsure  int64
+		want    []answer
 	}{
 		{name: "one check", checks: 1, want: []answer{{false, true}}},
 		{name: "one check of three calls", checks: 1, others: 2, want: []answer{{false, true}}},
 		{name: "shown while waiting", checks: 1, show: true, want: []answer{{true, true}}},
 		{name: "every call a check", checks: 3, want: []answer{{false, false}, {false, true}, {false, true}}},
+		{name: "every call a check, the newest goes", checks: 3, stagger: true, unsure: 3,
+			want: []answer{{false, false}, {false, true}, {false, true}}},
 	} {
 		// The cases wait a second or two each, so they run side by side (not with t.Parallel: see
 		// TestParallelTestsOwnTheirEnvironment).
@@ -36,6 +43,7 @@ func TestOwnersManaged(t *testing.T) {
 			ctx := context.Background()
 			var started, wg sync.WaitGroup
 			answers := make(chan answer, tc.checks)
+			var unsure atomic.Int64
 			ends := make([]func(), tc.others)
 			for i := range tc.others {
 				ends[i] = o.busy()
@@ -49,8 +57,14 @@ func TestOwnersManaged(t *testing.T) {
 					defer done()
 					started.Done()
 					held, sure := o.managed(ctx, int64(i+1))
+					if !sure {
+						unsure.Store(int64(i + 1))
+					}
 					answers <- answer{held, sure}
 				}()
+				if tc.stagger {
+					time.Sleep(50 * time.Millisecond)
+				}
 			}
 			started.Wait()
 			for _, end := range ends {
@@ -68,6 +82,9 @@ func TestOwnersManaged(t *testing.T) {
 			}
 			if !slices.Equal(got, tc.want) {
 				t.Errorf("%s: answers in order %v, want %v", tc.name, got, tc.want)
+			}
+			if tc.stagger && unsure.Load() != tc.unsure {
+				t.Errorf("%s: the check of link %d went unsure, want link %d's", tc.name, unsure.Load(), tc.unsure)
 			}
 		}()
 	}

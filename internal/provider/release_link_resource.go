@@ -148,10 +148,10 @@ func (r *releaseLinkResource) Read(ctx context.Context, req resource.ReadRequest
 	defer cancel()
 
 	project, tag, linkID := state.Project.ValueString(), state.TagName.ValueString(), state.LinkID.ValueInt64()
-	prior, diags := readMove(ctx, req.Private)
+	priors, diags := readMoves(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
-	record := r.data.refreshMove(ctx, prior)
-	resp.Diagnostics.Append(saveMove(ctx, resp.Private, record)...)
+	records := r.data.refreshMoves(ctx, priors)
+	resp.Diagnostics.Append(saveMoves(ctx, resp.Private, records)...)
 	if state.LinkID.IsNull() {
 		r.readLostCreate(ctx, &state, resp)
 		return
@@ -164,16 +164,17 @@ func (r *releaseLinkResource) Read(ctx context.Context, req resource.ReadRequest
 		resp.Diagnostics.AddError("Unable to Import Release Link", r.data.importNotFound(ctx, project, tag, linkID, err))
 		return
 	}
-	if (errors.Is(err, errLinkGone) || gitlab.IsRecordNotFound(err)) && record != nil && len(record.Links) > 0 {
+	if (errors.Is(err, errLinkGone) || gitlab.IsRecordNotFound(err)) && len(records) == 1 {
 		// The old link of an unfinished move is gone (its delete's answer was lost, or someone deleted it): the move
 		// is done, and the state moves to the link it made.
+		record := records[0]
 		if moved, err := r.data.links.read(ctx, record.Project, record.TagName, record.Links[0].ID); err == nil {
 			tflog.Info(ctx, "the old link of an unfinished move is gone: the state moves to the new one", map[string]any{"link_id": moved.ID})
 			state.Project, state.TagName = types.StringValue(record.Project), types.StringValue(record.TagName)
 			r.data.owners.held(true, moved.ID)
 			state.setFromAPI(moved)
 			resp.Diagnostics.Append(state.save(ctx, &resp.State, resp.Identity)...)
-			resp.Diagnostics.Append(saveMove(ctx, resp.Private, nil)...)
+			resp.Diagnostics.Append(saveMoves(ctx, resp.Private, nil)...)
 			return
 		}
 	}
@@ -205,7 +206,7 @@ func (r *releaseLinkResource) Update(ctx context.Context, req resource.UpdateReq
 	var plan, state releaseLinkResourceModel
 	resp.Diagnostics.Append(plan.fromRaw(ctx, req.Plan.Raw)...)
 	resp.Diagnostics.Append(state.fromRaw(ctx, req.State.Raw)...)
-	prior, diags := readMove(ctx, req.Private)
+	priors, diags := readMoves(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -222,7 +223,7 @@ func (r *releaseLinkResource) Update(ctx context.Context, req resource.UpdateReq
 		return
 	}
 	if moving {
-		r.move(ctx, &plan, &state, prior, resp)
+		r.move(ctx, &plan, &state, priors, resp)
 		return
 	}
 	project, tag, linkID := plan.Project.ValueString(), plan.TagName.ValueString(), state.LinkID.ValueInt64()
@@ -266,9 +267,9 @@ func (r *releaseLinkResource) Delete(ctx context.Context, req resource.DeleteReq
 		return
 	}
 	defer cancel()
-	prior, diags := readMove(ctx, req.Private)
+	priors, diags := readMoves(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
-	if diags.HasError() || !r.data.deleteMoved(ctx, prior, releaseLinkType, "Unable to Delete Release Link", &resp.Diagnostics) {
+	if diags.HasError() || !r.data.deleteMoved(ctx, priors, releaseLinkType, "Unable to Delete Release Link", &resp.Diagnostics) {
 		return
 	}
 
@@ -321,7 +322,7 @@ func (r *releaseLinkResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	prior, diags := readMove(ctx, req.Private)
+	priors, diags := readMoves(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
 	moving := false
 	if state != nil {
@@ -331,14 +332,16 @@ func (r *releaseLinkResource) ModifyPlan(ctx context.Context, req resource.Modif
 			return
 		}
 	}
-	if known := !plan.Project.IsUnknown() && !plan.TagName.IsUnknown(); known && !prior.to(plan.Project.ValueString(), plan.TagName.ValueString()) {
-		prior.leftBehind(&resp.Diagnostics)
+	var current *unfinishedMove // the record of the release the plan moves to
+	if !plan.Project.IsUnknown() && !plan.TagName.IsUnknown() {
+		current = r.data.moveTo(ctx, priors, plan.Project.ValueString(), plan.TagName.ValueString())
+		priors.leftBehind(current, &resp.Diagnostics)
 	}
 	plan.planPaths(config.releaseLinkModel, state)
 	plan.planComputed(state, moving)
 	if state == nil || moving || plan.fields() != state.fields() {
 		r.data.checkLinks(ctx, r.data.explain(releaseLinkType, state != nil), plan.Project, plan.TagName,
-			[]newLink{plan.newLink(state, moving)}, false, prior, &resp.Diagnostics)
+			[]newLink{plan.newLink(state, moving)}, false, current, &resp.Diagnostics)
 	}
 	raw, diags := plan.toRaw(ctx, req.Plan.Raw.Type())
 	resp.Diagnostics.Append(diags...)

@@ -32,16 +32,25 @@ func (r *releaseLinkResource) create(ctx context.Context, project, tag string, w
 // were. (Deleting first, as a replacement would, strands the link when the create then fails.) Until the old link
 // is deleted the state holds it, and the link made on the new release is recorded with it (moves.go): the next
 // apply takes that one up, rather than creating another, and finishes the move.
-func (r *releaseLinkResource) move(ctx context.Context, plan, state *releaseLinkResourceModel, prior *unfinishedMove, resp *resource.UpdateResponse) {
+func (r *releaseLinkResource) move(ctx context.Context, plan, state *releaseLinkResourceModel, priors unfinishedMoves, resp *resource.UpdateResponse) {
 	project, tag, want := plan.Project.ValueString(), plan.TagName.ValueString(), plan.fields()
 	fromProject, fromTag, fromID := state.Project.ValueString(), state.TagName.ValueString(), state.LinkID.ValueInt64()
+	prior := r.data.moveTo(ctx, priors, project, tag)
 	record := newMove(project, tag) // what this move leaves on the release it goes to, should it not finish
-	stay := func() {
+	stay := func(record *unfinishedMove) {
 		resp.Diagnostics.Append(state.save(ctx, &resp.State, resp.Identity)...)
-		resp.Diagnostics.Append(saveMove(ctx, resp.Private, record)...)
+		resp.Diagnostics.Append(saveMoves(ctx, resp.Private, priors.replace(prior, record))...)
 	}
 	link, err := r.takeUp(ctx, prior, project, tag, want)
-	if link == nil && err == nil {
+	if err != nil {
+		stay(prior) // nothing was written: the record stays as it was
+		resp.Diagnostics.AddError("Unable to Move Release Link", fmt.Sprintf("Link %d (%q) stays on release %q of project %q, "+
+			"as it was: the link an earlier move made on release %q of project %q could not be taken up.\n\n%s", fromID,
+			state.Name.ValueString(), fromTag, fromProject, tag, project, r.data.explain(releaseLinkType, true).detail(
+				fmt.Sprintf("Could not read or update the links of release %q.", tag), project, tag, err)))
+		return
+	}
+	if link == nil {
 		link, err = r.create(ctx, project, tag, want, &resp.Diagnostics)
 	}
 	if err != nil {
@@ -50,7 +59,7 @@ func (r *releaseLinkResource) move(ctx context.Context, plan, state *releaseLink
 			record.add(0, want)
 			detail += fmt.Sprintf("\n\nIf GitLab made the link on release %q, the next apply takes it up and finishes the move.", tag)
 		}
-		stay()
+		stay(record)
 		resp.Diagnostics.AddError("Unable to Move Release Link", fmt.Sprintf("Link %d (%q) stays on release %q of project %q, "+
 			"as it was: it could not be created on release %q of project %q first.\n\n%s", fromID, state.Name.ValueString(),
 			fromTag, fromProject, tag, project, detail))
@@ -59,7 +68,7 @@ func (r *releaseLinkResource) move(ctx context.Context, plan, state *releaseLink
 	record.add(link.ID, want)
 	defer r.data.links.invalidate(fromTag)
 	if err := r.data.client.DeleteReleaseLink(ctx, fromProject, fromTag, fromID); err != nil && !gitlab.IsRecordNotFound(err) {
-		stay()
+		stay(record)
 		resp.Diagnostics.AddError("Unable to Move Release Link", r.data.explain(releaseLinkType, true).detail(fmt.Sprintf(
 			"Link %q now exists on release %q of project %q (link %d), but the old link %d on release %q of project %q "+
 				"could not be deleted. The state still holds the old link, and records the new one with it: the next apply "+
@@ -69,23 +78,21 @@ func (r *releaseLinkResource) move(ctx context.Context, plan, state *releaseLink
 	}
 	plan.setFromWrite(link, optionalPath(want.path))
 	resp.Diagnostics.Append(plan.save(ctx, &resp.State, resp.Identity)...)
-	if prior.to(project, tag) {
-		// Finished; a record of a move to yet another release stays, and the plans keep warning about it.
-		resp.Diagnostics.Append(saveMove(ctx, resp.Private, nil)...)
-	}
+	// Finished; the records of moves to other releases stay, and the plans keep warning about them.
+	resp.Diagnostics.Append(saveMoves(ctx, resp.Private, priors.replace(prior, nil))...)
 }
 
 // takeUp finds the link that an unfinished move to this release made (prior), and brings it to want: the link, or
 // nil when there is none to take up.
 func (r *releaseLinkResource) takeUp(ctx context.Context, prior *unfinishedMove, project, tag string, want linkFields) (*gitlab.ReleaseLink, error) {
-	if !prior.to(project, tag) {
+	if prior == nil {
 		return nil, nil
 	}
 	links, err := r.data.links.all(ctx, project, tag)
 	if err != nil {
 		return nil, err
 	}
-	for _, l := range prior.on(links) {
+	for _, l := range r.data.recorded(ctx, prior, links) {
 		if !r.data.links.claim(l.ID) {
 			continue
 		}

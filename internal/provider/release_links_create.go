@@ -105,14 +105,13 @@ func (r *releaseLinksResource) createOn(ctx context.Context, project, tag string
 		return nil, true
 	}
 	held := map[string]linkElement{}
-	var others []gitlab.ReleaseLink
-	for i := range existing {
-		if l := &existing[i]; prior.to(project, tag) && prior.holds(l) && r.data.links.claim(l.ID) {
-			held[l.Name] = elementFromAPI(l, tag, prior.path(l))
-			continue
+	ours := map[int64]bool{}
+	for _, l := range r.data.recorded(ctx, prior, existing) {
+		if r.data.links.claim(l.ID) {
+			held[l.Name], ours[l.ID] = elementFromAPI(&l, tag, prior.path(&l)), true
 		}
-		others = append(others, existing[i])
 	}
+	others := slices.DeleteFunc(slices.Clone(existing), func(l gitlab.ReleaseLink) bool { return ours[l.ID] })
 	if len(others) > 0 {
 		// Taking a release over means deleting what is there, which must show in a plan first: an import does that.
 		diags.AddError(summary, intro+nonEmptyReleaseDetail(project, tag, others))
@@ -164,7 +163,7 @@ func lostElement(f linkFields) linkElement {
 // the state stay as they were. (Deleting first, as a replacement would, strands the links when the creates then
 // fail: both releases end without them.) Until the move is done the state holds the old release, and the links made
 // on the new one are recorded with it (moves.go), for the next apply to take up and finish the move.
-func (r *releaseLinksResource) move(ctx context.Context, plan, state *releaseLinksResourceModel, prior *unfinishedMove,
+func (r *releaseLinksResource) move(ctx context.Context, plan, state *releaseLinksResourceModel, priors unfinishedMoves,
 	timeout time.Duration, resp *resource.UpdateResponse) {
 	project, tag := plan.Project.ValueString(), plan.TagName.ValueString()
 	fromProject, fromTag := state.Project.ValueString(), state.TagName.ValueString()
@@ -172,14 +171,18 @@ func (r *releaseLinksResource) move(ctx context.Context, plan, state *releaseLin
 		"creates every one there before deleting any here.\n\n", fromTag, fromProject, tag, project)
 	kept := fmt.Sprintf("The links this move made on release %q, or may have made, are recorded with this resource, whose "+
 		"state still holds release %q: the next apply takes them up and finishes the move, and a destroy deletes them.", tag, fromTag)
+	prior := r.data.moveTo(ctx, priors, project, tag)
 	made, failed := r.createOn(ctx, project, tag, elements(plan.Links), prior, timeout, "Unable to Move Release Links", intro, kept, &resp.Diagnostics)
-	record := newMove(project, tag)
-	for _, name := range slices.Sorted(maps.Keys(made)) {
-		record.add(made[name].linkID.ValueInt64(), made[name].fields(name))
+	record := prior // nothing written (made nil): the record stays as it was
+	if made != nil {
+		record = newMove(project, tag)
+		for _, name := range slices.Sorted(maps.Keys(made)) {
+			record.add(made[name].linkID.ValueInt64(), made[name].fields(name))
+		}
 	}
 	stay := func() {
 		resp.Diagnostics.Append(state.save(ctx, &resp.State, resp.Identity)...)
-		resp.Diagnostics.Append(saveMove(ctx, resp.Private, record)...)
+		resp.Diagnostics.Append(saveMoves(ctx, resp.Private, priors.replace(prior, record))...)
 	}
 	if failed {
 		stay()
@@ -202,8 +205,6 @@ func (r *releaseLinksResource) move(ctx context.Context, plan, state *releaseLin
 	plan.ID = types.StringValue(releaseID{Project: project, TagName: tag}.String())
 	plan.Links = linksValue(made)
 	resp.Diagnostics.Append(plan.save(ctx, &resp.State, resp.Identity)...)
-	if prior.to(project, tag) {
-		// Finished; a record of a move to yet another release stays, and the plans keep warning about it.
-		resp.Diagnostics.Append(saveMove(ctx, resp.Private, nil)...)
-	}
+	// Finished; the records of moves to other releases stay, and the plans keep warning about them.
+	resp.Diagnostics.Append(saveMoves(ctx, resp.Private, priors.replace(prior, nil))...)
 }

@@ -31,6 +31,10 @@ func (p *providerData) createFailureDetail(project, tag string, writes []linkWri
 	}
 	what := fmt.Sprintf("Could not create %d of the %d links of release %q in project %q:\n\n%s\n\n%s",
 		f.count, len(writes), tag, project, f.list, undo)
+	if u.interrupted {
+		// The interrupt is the cause: a retry that met its own lost write's "has already been taken" is not.
+		return what + "\n\n" + p.explain(releaseLinksType, false).advice(project, tag, context.Canceled)
+	}
 	return p.writesErrorDetail(false, what, project, tag, f.first)
 }
 

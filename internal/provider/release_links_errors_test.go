@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -88,5 +89,30 @@ func TestAccReleaseLinks_createOnMissingProject(t *testing.T) {
 		!strings.Contains(out, "Warning: Release Not Found at Plan Time") || strings.Count(out, "Error: Unable to Create Release Link") != 2 ||
 		strings.Contains(out, "removed {") || strings.Contains(out, "state rm") {
 		t.Fatalf("apply exited %d, want a warning and an error per resource explaining the 404 and no advice to forget anything:\n%s", code, out)
+	}
+}
+
+// TestCreateFailureDetailInterrupted: when an interrupted create's first failure is a retry that met its own lost
+// write ("has already been taken"), the interrupt is the cause the detail gives: it neither blames the
+// configuration nor someone who added a link after the plan.
+func TestCreateFailureDetailInterrupted(t *testing.T) {
+	data := &providerData{}
+	writes := []linkWrite{{kind: writeCreate, to: linkFields{name: "a", url: "https://example.com/a"}},
+		{kind: writeCreate, to: linkFields{name: "b", url: "https://example.com/b"}}}
+	results := []writeResult{
+		{err: &gitlab.Error{Method: "POST", StatusCode: 400, Messages: []string{"Name has already been taken"}, Attempts: 2}},
+		{stopped: true, err: context.Canceled},
+	}
+	u := undone{interrupted: true, unchecked: []linkFields{writes[0].to}}
+	detail := data.createFailureDetail("g/p", "v1", writes, results, u, createKept)
+	for _, want := range []string{"The apply was interrupted", "The operation was interrupted", "terraform untaint"} {
+		if !strings.Contains(detail, want) {
+			t.Errorf("detail does not say %q:\n%s", want, detail)
+		}
+	}
+	for _, not := range []string{"Correct the value", takenAfterPlanNote} {
+		if strings.Contains(detail, not) {
+			t.Errorf("detail says %q:\n%s", not, detail)
+		}
 	}
 }

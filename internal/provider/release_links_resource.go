@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
 )
@@ -106,19 +105,21 @@ func (r *releaseLinksResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	defer cancel()
 
-	prior, diags := readMove(ctx, req.Private)
+	priors, diags := readMoves(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
-	record := r.data.refreshMove(ctx, prior)
-	resp.Diagnostics.Append(saveMove(ctx, resp.Private, record)...)
+	records := r.data.refreshMoves(ctx, priors)
+	resp.Diagnostics.Append(saveMoves(ctx, resp.Private, records)...)
 	project, tag := state.Project.ValueString(), state.TagName.ValueString()
 	links, err := r.data.links.all(ctx, project, tag)
-	if gitlab.IsRecordNotFound(err) && !state.Links.IsNull() && record != nil && len(record.Links) > 0 {
+	if gitlab.IsRecordNotFound(err) && !state.Links.IsNull() && len(records) == 1 {
 		// The old release of an unfinished move is gone: the move is done, and the state moves to the new release.
-		tflog.Info(ctx, "the old release of an unfinished move is gone: the state moves to the new one", map[string]any{"tag_name": record.TagName})
+		record := records[0]
 		project, tag = record.Project, record.TagName
 		state.Project, state.TagName = types.StringValue(project), types.StringValue(tag)
-		links, err = r.data.links.all(ctx, project, tag)
-		resp.Diagnostics.Append(saveMove(ctx, resp.Private, nil)...)
+		if links, err = r.data.links.all(ctx, project, tag); err == nil {
+			resp.Diagnostics.AddWarning("Release Links Moved", r.data.movedOnRead(ctx, record, links))
+		}
+		resp.Diagnostics.Append(saveMoves(ctx, resp.Private, nil)...)
 	}
 	if gitlab.IsRecordNotFound(err) && state.Links.IsNull() {
 		// The first read after an import, of a release that does not exist: say so, rather than Terraform's bare
@@ -161,7 +162,7 @@ func (r *releaseLinksResource) Update(ctx context.Context, req resource.UpdateRe
 	var plan, state releaseLinksResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	prior, diags := readMove(ctx, req.Private)
+	priors, diags := readMoves(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -178,7 +179,7 @@ func (r *releaseLinksResource) Update(ctx context.Context, req resource.UpdateRe
 		return
 	}
 	if moving {
-		r.move(ctx, &plan, &state, prior, timeout, resp)
+		r.move(ctx, &plan, &state, priors, timeout, resp)
 		return
 	}
 	project, tag := plan.Project.ValueString(), plan.TagName.ValueString()
@@ -207,9 +208,9 @@ func (r *releaseLinksResource) Delete(ctx context.Context, req resource.DeleteRe
 		return
 	}
 	defer cancel()
-	prior, diags := readMove(ctx, req.Private)
+	priors, diags := readMoves(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
-	if diags.HasError() || !r.data.deleteMoved(ctx, prior, releaseLinksType, "Unable to Delete Release Links", &resp.Diagnostics) {
+	if diags.HasError() || !r.data.deleteMoved(ctx, priors, releaseLinksType, "Unable to Delete Release Links", &resp.Diagnostics) {
 		return
 	}
 
@@ -251,10 +252,10 @@ func (r *releaseLinksResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if req.Plan.Raw.IsNull() {
 		return
 	}
-	prior, diags := readMove(ctx, req.Private)
+	priors, diags := readMoves(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
 	if req.Plan.Raw.Equal(req.State.Raw) {
-		prior.leftBehind(&resp.Diagnostics)
+		priors.leftBehind(nil, &resp.Diagnostics)
 		return
 	}
 	var plan releaseLinksResourceModel
@@ -293,11 +294,13 @@ func (r *releaseLinksResource) ModifyPlan(ctx context.Context, req resource.Modi
 		planComputed(planned, held)
 		plan.Links = linksValue(planned)
 	}
-	if known := !plan.Project.IsUnknown() && !plan.TagName.IsUnknown(); known && !prior.to(plan.Project.ValueString(), plan.TagName.ValueString()) {
-		prior.leftBehind(&resp.Diagnostics)
+	var current *unfinishedMove // the record of the release the plan moves to
+	if !plan.Project.IsUnknown() && !plan.TagName.IsUnknown() {
+		current = r.data.moveTo(ctx, priors, plan.Project.ValueString(), plan.TagName.ValueString())
+		priors.leftBehind(current, &resp.Diagnostics)
 	}
 	if state == nil || moving {
-		r.data.checkLinks(ctx, r.data.explain(releaseLinksType, state != nil), plan.Project, plan.TagName, nil, true, prior, &resp.Diagnostics)
+		r.data.checkLinks(ctx, r.data.explain(releaseLinksType, state != nil), plan.Project, plan.TagName, nil, true, current, &resp.Diagnostics)
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
