@@ -160,11 +160,11 @@ func (p *providerData) checkLinks(ctx context.Context, e explainer, project, tag
 				claims = append(claims, n)
 			}
 		}
-		if len(claims) == 0 && !whole || mine.holds(l) {
+		if len(claims) == 0 && !whole || len(p.recorded(ctx, mine, held[i:i+1])) == 1 {
 			// Not in the way, or made by an unfinished move of this resource to this release, which it takes up.
 			continue
 		}
-		owned, sure := p.owners.managed(ctx, l.ID)
+		owned, sure := p.owners.managed(ctx, l.ID, true)
 		if owned || p.links.written(tag.ValueString()) {
 			// A link that a resource of this plan holds may be deleted, moved or renamed in the same apply, before
 			// or after this create: the apply decides. So it does once a write to the release has come while the
@@ -198,14 +198,14 @@ func (p *providerData) checkLinks(ctx context.Context, e explainer, project, tag
 	if whole && len(others) > 0 {
 		switch {
 		case p.owners.refreshSkipped():
-			diags.AddWarning("Release May Have Links", nonEmptyReleaseDetail(project.ValueString(), tag.ValueString(), others)+
+			diags.AddWarning("Release May Have Links", nonEmptyReleaseDetail(project.ValueString(), tag.ValueString(), others, e.inState)+
 				"\n\nWith -refresh=false the plan cannot tell whether a resource of this configuration that it replaces holds them.")
 			return
 		case unsure:
-			diags.AddWarning("Release May Have Links", nonEmptyReleaseDetail(project.ValueString(), tag.ValueString(), others)+"\n\n"+unsureOwner)
+			diags.AddWarning("Release May Have Links", nonEmptyReleaseDetail(project.ValueString(), tag.ValueString(), others, e.inState)+"\n\n"+unsureOwner)
 			return
 		}
-		diags.AddError("Release Already Has Links", nonEmptyReleaseDetail(project.ValueString(), tag.ValueString(), others))
+		diags.AddError("Release Already Has Links", nonEmptyReleaseDetail(project.ValueString(), tag.ValueString(), others, e.inState))
 	}
 }
 
@@ -249,8 +249,9 @@ func takenDetail(project, tag, name string, l *gitlab.ReleaseLink) string {
 		what, existingLink(l, project, tag), takenAdvice)
 }
 
-// nonEmptyReleaseDetail explains why a create refuses a release that already has links, and how to import it.
-func nonEmptyReleaseDetail(project, tag string, links []gitlab.ReleaseLink) string {
+// nonEmptyReleaseDetail explains why a create, or a move (moving), refuses a release that already has links, and
+// what to do: import it, or, for a move, whose resource is in the state already, make room.
+func nonEmptyReleaseDetail(project, tag string, links []gitlab.ReleaseLink, moving bool) string {
 	var names []string
 	for _, l := range links {
 		names = append(names, fmt.Sprintf("%q (ID %d)", l.Name, l.ID))
@@ -260,6 +261,13 @@ func nonEmptyReleaseDetail(project, tag string, links []gitlab.ReleaseLink) stri
 		names = append(names[:maxListedWrites], fmt.Sprintf("and %d more", len(names)-maxListedWrites))
 	}
 	id := releaseID{Project: project, TagName: tag}
+	if moving {
+		return fmt.Sprintf("Release %q of project %q already has %d links: %s. Nothing was changed.\n\n"+
+			"gitlab_release_links manages every link of a release, so moving there would delete links that no plan has "+
+			"shown. Delete them in GitLab if nothing needs them, then apply again; to keep them, leave this resource "+
+			"where it is and manage that release with another gitlab_release_links resource, imported with ID %q.",
+			tag, project, len(links), strings.Join(names, ", "), id)
+	}
 	return fmt.Sprintf("Release %q of project %q already has %d links: %s. Nothing was changed.\n\n"+
 		"gitlab_release_links manages every link of a release, so creating it would delete links that no plan has "+
 		"shown. To manage this release, import it, with this resource's address in place of "+

@@ -24,13 +24,15 @@ import (
 //     again, then deletes the old links: it finishes the move;
 //   - the plan-time check of this resource does not count them as links in the way (conflicts.go); other
 //     resources' checks do, since this resource holds them;
-//   - a refresh forgets the links GitLab no longer holds, and, when the old link or release is gone, moves the state
-//     to the new release;
-//   - a destroy deletes them too;
+//   - a refresh forgets the links GitLab no longer holds, or another resource now holds (an import took them over),
+//     and, when the old link or release is gone, moves the state to the release of the latest move, whose record
+//     goes; the others stay;
+//   - a destroy deletes those recorded by ID, and names those recorded by values;
 //   - a plan that does not move to that release warns about them, naming each one, until they are deleted.
 //
-// A link recorded by its values is taken for the move's only when no other resource of the configuration holds it,
-// as a lost create's is (findLostCreate).
+// A link recorded by its values is taken for the move's only when the walk is sure that no other resource of the
+// configuration holds it, as a lost create's is (findLostCreate), and its ID is never recorded: a link with those
+// values may be someone else's, and each walk looks again.
 //
 // Private state is JSON by the plugin framework's contract; this record is the one place the provider encodes it.
 
@@ -167,8 +169,9 @@ func (m *unfinishedMove) path(l *gitlab.ReleaseLink) string {
 	return ""
 }
 
-// recorded returns the links of m's release (links) that m records, and that are the move's: one recorded by its
-// values must not be held by another resource of the configuration.
+// recorded returns the links of m's release (links) that m records and that are still the move's: none that
+// another resource of the configuration holds now (an import, say, took it over), and one recorded by its values
+// only when the walk is sure that no other resource holds it.
 func (p *providerData) recorded(ctx context.Context, m *unfinishedMove, links []gitlab.ReleaseLink) []gitlab.ReleaseLink {
 	if m == nil {
 		return nil
@@ -176,21 +179,22 @@ func (p *providerData) recorded(ctx context.Context, m *unfinishedMove, links []
 	var out []gitlab.ReleaseLink
 	for i := range links {
 		l := &links[i]
+		if !m.holds(l) {
+			continue
+		}
 		byID := slices.ContainsFunc(m.Links, func(r movedLink) bool { return r.ID == l.ID })
-		if !byID && m.holds(l) {
-			if held, sure := p.owners.managed(ctx, l.ID); held || !sure {
-				continue
-			}
+		if held, sure := p.owners.managed(ctx, l.ID, false); held || !sure && !byID {
+			continue
 		}
-		if byID || m.holds(l) {
-			out = append(out, *l)
-		}
+		out = append(out, *l)
 	}
 	return out
 }
 
-// refreshMoves are the records as GitLab holds their links now: only those still there, each by ID. A record whose
-// release is gone goes; one whose release cannot be read stays as it was.
+// refreshMoves are the records as GitLab holds their links now: only those still there and still the move's
+// (recorded). A link recorded by its values stays recorded that way: its ID is never written down, since a link
+// with those values may be someone else's, and a later walk must be able to see that. A record whose release is
+// gone goes; one whose release cannot be read stays as it was.
 func (p *providerData) refreshMoves(ctx context.Context, ms unfinishedMoves) unfinishedMoves {
 	var out unfinishedMoves
 	for _, m := range ms {
@@ -202,9 +206,14 @@ func (p *providerData) refreshMoves(ctx context.Context, ms unfinishedMoves) unf
 			out = append(out, m)
 			continue
 		}
+		ours := p.recorded(ctx, m, links)
 		fresh := newMove(m.Project, m.TagName)
-		for _, l := range p.recorded(ctx, m, links) {
-			fresh.add(l.ID, apiFields(&l, m.TagName))
+		for _, r := range m.Links {
+			if slices.ContainsFunc(ours, func(l gitlab.ReleaseLink) bool {
+				return r.ID == l.ID || r.ID == 0 && apiFields(&l, m.TagName) == r.fields()
+			}) {
+				fresh.Links = append(fresh.Links, r)
+			}
 		}
 		out = out.replace(nil, fresh)
 	}
@@ -233,9 +242,10 @@ func (ms unfinishedMoves) leftBehind(current *unfinishedMove, diags *diag.Diagno
 	}
 }
 
-// deleteMoved deletes, for a destroy, the links that unfinished moves recorded in ms, as the resource's own. It
-// reports false, with an error under summary, when some could not be deleted: the resource then stays in the
-// state, with the records.
+// deleteMoved deletes, for a destroy, the links that unfinished moves recorded in ms by ID, as the resource's own.
+// A link recorded by its values (its create's answer was lost) is not deleted, since one with the same values may
+// be another's: a warning names it. It reports false, with an error under summary, when some could not be
+// deleted: the resource then stays in the state, with the records.
 func (p *providerData) deleteMoved(ctx context.Context, ms unfinishedMoves, typeName, summary string, diags *diag.Diagnostics) bool {
 	ok := true
 	for _, m := range ms {
@@ -250,8 +260,19 @@ func (p *providerData) deleteMoved(ctx context.Context, ms unfinishedMoves, type
 			continue
 		}
 		var writes []linkWrite
+		var maybe []string
 		for _, l := range p.recorded(ctx, m, links) {
+			if !slices.ContainsFunc(m.Links, func(r movedLink) bool { return r.ID == l.ID }) {
+				maybe = append(maybe, fmt.Sprintf("%q (ID %d)", l.Name, l.ID))
+				continue
+			}
 			writes = append(writes, linkWrite{kind: writeDelete, linkID: l.ID, from: apiFields(&l, m.TagName)})
+		}
+		if len(maybe) > 0 {
+			diags.AddWarning("Release Links Not Deleted", fmt.Sprintf("An unfinished move of this resource may have made "+
+				"%s on release %q of project %q: its creates' answers were lost. Links with the same values may be "+
+				"someone else's, so the destroy leaves them. Delete them in GitLab if nothing else uses them.",
+				strings.Join(maybe, ", "), m.TagName, m.Project))
 		}
 		results := p.runWrites(ctx, m.Project, m.TagName, writes, p.parallelism, diags)
 		if f := failedWrites(writes, results); f.count > 0 {
@@ -264,7 +285,20 @@ func (p *providerData) deleteMoved(ctx context.Context, ms unfinishedMoves, type
 	return ok
 }
 
-// movedOnRead says that a refresh moved the state of gitlab_release_links to the release of record, the one an
+// forgetMoves cleans, in the plan of a destroy, the records the destroy will get: links another resource of the
+// plan holds now (an import took them over) are not this resource's to delete. Some Terraform versions give the
+// destroy of a resource removed from the configuration the private state from before the refresh, which cleaned
+// the records already; the plan's own private state is what the destroy gets.
+func (p *providerData) forgetMoves(ctx context.Context, private privateReader, planned privateWriter, diags *diag.Diagnostics) {
+	priors, d := readMoves(ctx, private)
+	diags.Append(d...)
+	if len(priors) == 0 || d.HasError() {
+		return
+	}
+	diags.Append(saveMoves(ctx, planned, p.refreshMoves(ctx, priors))...)
+}
+
+// movedOnRead says that a refresh moved the state of gitlab_release_links to the release of record, one an
 // unfinished move was going to, since the old release is gone; links are the new release's, and any that the move
 // did not make are named, since the next plan deletes them.
 func (p *providerData) movedOnRead(ctx context.Context, record *unfinishedMove, links []gitlab.ReleaseLink) string {
@@ -277,11 +311,20 @@ func (p *providerData) movedOnRead(ctx context.Context, record *unfinishedMove, 
 	}
 	slices.Sort(others)
 	msg := fmt.Sprintf("The release the state held this resource's links on no longer exists, and an earlier move had "+
-		"begun to move them to release %q of project %q: the move is done, and the state now holds that release.",
-		record.TagName, record.Project)
+		"begun to move them to release %q of project %q: the state now holds that release, and the next plan shows "+
+		"what is left to do there.", record.TagName, record.Project)
 	if len(others) > 0 {
 		msg += fmt.Sprintf(" It also holds links the move did not make: %s. gitlab_release_links manages every link of "+
 			"its release, so the next plan shows them to be deleted unless the configuration adds them to links.", strings.Join(others, ", "))
 	}
 	return msg
+}
+
+// latest is the record of the most recent unfinished move, the one a refresh that finds the old release or link
+// gone moves the state to; the others stay recorded.
+func (ms unfinishedMoves) latest() *unfinishedMove {
+	if len(ms) == 0 {
+		return nil
+	}
+	return ms[len(ms)-1]
 }

@@ -199,3 +199,120 @@ func TestAccReleaseLink_interruptedMove(t *testing.T) {
 		})
 	}
 }
+
+// TestAccReleaseLink_moveRecordsNeverTakeAnothersLink: the record of an unfinished move never costs another
+// resource its link. A link recorded by its values (the move's create failed, and may have been made) that another
+// resource then creates is that resource's; a link recorded by ID that another resource imports is that
+// resource's. Removing the resource with the record from the configuration (Terraform 1.11 gives the destroy the
+// private state from before the refresh) leaves the other's link, and the record holder's plans stop warning about it.
+func TestAccReleaseLink_moveRecordsNeverTakeAnothersLink(t *testing.T) {
+	requireAcc(t)
+	providerDir := buildProvider(t, "test")
+	for _, byID := range []bool{false, true} {
+		t.Run(map[bool]string{false: "recorded by values, then created by another", true: "recorded by ID, then imported by another"}[byID], func(t *testing.T) {
+			env := newParallelTestEnv(t)
+			env.requireEmulator(t)
+			env.addRelease(t, "v2.0.0")
+			tf := newTerraformCLI(t, providerDir)
+			tf.write("versions.tf", requiredProviders)
+			const attrs = "  name = \"app\"\n  url  = \"https://example.com/app\""
+			a := func(tag string) string {
+				return withProviderSetting(env.linkConfig(env.Project, tag, attrs), "retries = 0")
+			}
+			other := fmt.Sprintf("resource \"gitlab_release_link\" \"other\" {\n  project  = %q\n  tag_name = \"v2.0.0\"\n%s\n}\n", env.Project, attrs)
+			tf.write("main.tf", a(env.Tag))
+			if out, code := tf.run("apply", "-auto-approve"); code != 0 {
+				t.Fatalf("apply failed (%d):\n%s", code, out)
+			}
+			// The move: byID, its create succeeds and the old link's delete fails; else its create fails, unmade.
+			fault := gitlabtest.Fault{Method: http.MethodPost, Route: gitlabtest.RouteLinks, Kind: gitlabtest.FaultBadGateway}
+			if byID {
+				fault = gitlabtest.Fault{Method: http.MethodDelete, Route: gitlabtest.RouteLink, Kind: gitlabtest.FaultBadGateway}
+			}
+			env.emu.AddFaults(fault)
+			tf.write("main.tf", a("v2.0.0"))
+			if out, code := tf.run("apply", "-auto-approve"); code == 0 {
+				t.Fatalf("the move with a failing write succeeded:\n%s", out)
+			}
+			// Back on the old release; another resource takes the link on the new one.
+			tf.write("main.tf", a(env.Tag)+other)
+			if byID {
+				l := env.linkNamed(t, "v2.0.0", "app")
+				tf.write("import.tf", fmt.Sprintf("import {\n  to = gitlab_release_link.other\n  id = \"%s:v2.0.0:%d\"\n}\n", env.Project, l.ID))
+			}
+			// Without a refresh, the record outlives this apply, which gives its link to the other resource.
+			if out, code := tf.run("apply", "-auto-approve", "-refresh=false"); code != 0 {
+				t.Fatalf("the apply that gives the link to another resource failed (%d):\n%s", code, out)
+			}
+			held := env.linkNamed(t, "v2.0.0", "app").ID
+			if out, code := tf.run("plan", "-detailed-exitcode"); code != 0 || strings.Contains(out, "Unfinished Move") {
+				t.Fatalf("the plan exited %d, want 0 and no warning about the other resource's link:\n%s", code, out)
+			}
+			tf.write("main.tf", withProviderSetting(env.providerBlock(), "retries = 0")+other)
+			if out, code := tf.run("apply", "-auto-approve"); code != 0 {
+				t.Fatalf("the apply that removes the resource with the record failed (%d):\n%s", code, out)
+			}
+			if l := env.linkNamed(t, "v2.0.0", "app"); l.ID != held {
+				t.Fatalf("release v2.0.0 holds link %d, want the other resource's link %d", l.ID, held)
+			}
+			if got := len(env.emu.Links(env.Project, env.Tag)); got != 0 {
+				t.Fatalf("the old release holds %d links after the destroy, want none", got)
+			}
+			if out, code := tf.run("plan", "-detailed-exitcode"); code != 0 {
+				t.Fatalf("the plan after the destroy is not empty (%d):\n%s", code, out)
+			}
+		})
+	}
+}
+
+// TestAccReleaseLinks_twoUnfinishedMoves: two moves in a row whose deletes from the old release fail leave links on
+// two new releases, each recorded. When the old release (or link) is then deleted outside Terraform, the refresh
+// moves the state to the release of the latest move, says so, and keeps the other record: the plan warns about its
+// links, and a destroy deletes them all.
+func TestAccReleaseLinks_twoUnfinishedMoves(t *testing.T) {
+	requireAcc(t)
+	providerDir := buildProvider(t, "test")
+	for _, plural := range []bool{true, false} {
+		t.Run(map[bool]string{true: "gitlab_release_links", false: "gitlab_release_link"}[plural], func(t *testing.T) {
+			env := newParallelTestEnv(t)
+			env.requireEmulator(t)
+			tf := newTerraformCLI(t, providerDir)
+			tf.write("versions.tf", requiredProviders)
+			config := func(tag string) string {
+				c := env.linkConfig(env.Project, tag, "  name = \"app\"\n  url  = \"https://example.com/app\"")
+				if plural {
+					c = env.linksConfig(env.Project, tag, manyLinks(3, "v1"))
+				}
+				return withProviderSetting(c, "retries = 0")
+			}
+			tf.write("main.tf", config(env.Tag))
+			if out, code := tf.run("apply", "-auto-approve"); code != 0 {
+				t.Fatalf("apply failed (%d):\n%s", code, out)
+			}
+			for _, tag := range []string{"v2.0.0", "v3.0.0"} {
+				env.addRelease(t, tag)
+				env.emu.AddFaults(gitlabtest.Fault{Method: http.MethodDelete, Route: gitlabtest.RouteLink, Kind: gitlabtest.FaultBadGateway})
+				tf.write("main.tf", config(tag))
+				if out, code := tf.run("apply", "-auto-approve"); code == 0 || !strings.Contains(out, "Unable to Move Release Link") {
+					t.Fatalf("the move to %s with a failing delete exited %d, want an error:\n%s", tag, code, out)
+				}
+			}
+			if err := env.emu.DeleteRelease(env.Project, env.Tag); err != nil {
+				t.Fatal(err)
+			}
+			out, code := tf.run("plan", "-detailed-exitcode")
+			if code != 0 || !wrapped(`Warning: Release Links? Moved.*release "v3.0.0"`).MatchString(out) ||
+				!wrapped(`Warning: Links Left by an Unfinished Move.*release "v2.0.0"`).MatchString(out) {
+				t.Fatalf("the plan after the old release was deleted exited %d, want 0, the state on v3.0.0 and a warning about v2.0.0:\n%s", code, out)
+			}
+			if out, code := tf.run("destroy", "-auto-approve"); code != 0 {
+				t.Fatalf("destroy failed (%d):\n%s", code, out)
+			}
+			for _, tag := range []string{"v2.0.0", "v3.0.0"} {
+				if got := len(env.emu.Links(env.Project, tag)); got != 0 {
+					t.Fatalf("release %q holds %d links after the destroy, want none", tag, got)
+				}
+			}
+		})
+	}
+}

@@ -18,11 +18,13 @@ import (
 // the walk goes quiet: no call of this provider's resources or data sources running, and none for quietPeriod.
 // Terraform holds a slot of -parallelism for each resource it plans, so with every slot held by a waiting check the
 // walk goes quiet too, with resources still to plan. The provider does not know -parallelism, but it knows how many
-// calls it has had at once: when as many checks wait as that, and more than one, the quiet may be theirs. The one
-// that began waiting last then goes with a guess (sure is false), freeing its slot, and the others wait on: if
-// Terraform plans another resource, the walk is busy again; if not, the next quiet is a sure one. The newest goes
-// because a check whose link some resource still to plan holds ends as soon as that resource is planned, so the
-// longest waiter is the likeliest to meet a real conflict, which must stay an error. A depends_on on the resource that gives
+// calls it has had at once: when as many checks wait as that, and more than one, the quiet may be theirs. One then
+// goes with a guess (sure is false), freeing its slot, and the others wait on: if Terraform plans another resource,
+// the walk is busy again; if not, the next quiet is a sure one. A lenient check goes first, one for which a guess
+// costs nothing (it then keeps to the safe side: it adopts nothing, or keeps a record); of the strict ones, a plan's
+// conflict checks, whose guess turns an error into a warning, the one that began waiting last: a check whose link
+// some resource still to plan holds ends as soon as that resource is planned, so the longest waiter is the
+// likeliest to meet a real conflict, which must stay an error. A depends_on on the resource that gives
 // the link up orders them (see takenDetail).
 type owners struct {
 	mu      sync.Mutex
@@ -32,8 +34,8 @@ type owners struct {
 	// checks waiting; peak is the most calls there have been at once. last is when a call began or ended.
 	active, waiting, peak int
 	last                  time.Time
-	// waiters are the sequence numbers of the checks waiting, in the order they began; next numbers the next one.
-	waiters []int
+	// waiters are the checks waiting, in the order they began; next numbers the next one.
+	waiters []waiter
 	next    int
 	// idle is true once a check has found the walk quiet for sure, until another call begins: the checks still
 	// waiting then end at once, rather than each a quiet period after the one before.
@@ -42,6 +44,12 @@ type owners struct {
 	// resource's prior state. Together they tell a plan with -refresh=false (planned, never refreshed), which
 	// does not see the links of the resources it replaces, from one of new resources only.
 	refreshed, planned bool
+}
+
+// waiter is a check waiting in managed.
+type waiter struct {
+	seq    int
+	strict bool
 }
 
 // quietPeriod is how long the walk must have made no call before a check stops waiting for a link's resource.
@@ -93,19 +101,20 @@ func (o *owners) held(refreshed bool, ids ...int64) {
 // managed reports whether a resource of this walk holds link id, waiting while it does not and the walk is busy:
 // until a resource shows it, the walk goes quiet, maxOwnerWait passes or ctx ends. A waiting check does not count
 // as busy. sure is false when the answer is "no" and may be wrong: the walk went quiet with every call this
-// provider has seen at once waiting in a check, or the wait ended early.
-func (o *owners) managed(ctx context.Context, id int64) (held, sure bool) {
+// provider has seen at once waiting in a check, or the wait ended early. strict is true for a check whose guess
+// costs more than a wait: it goes after the others.
+func (o *owners) managed(ctx context.Context, id int64, strict bool) (held, sure bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.active--
 	o.waiting++
 	o.next++
 	me := o.next
-	o.waiters = append(o.waiters, me)
+	o.waiters = append(o.waiters, waiter{seq: me, strict: strict})
 	defer func() {
 		o.active++
 		o.waiting--
-		o.waiters = slices.DeleteFunc(o.waiters, func(w int) bool { return w == me })
+		o.waiters = slices.DeleteFunc(o.waiters, func(w waiter) bool { return w.seq == me })
 	}()
 	deadline := time.Now().Add(maxOwnerWait)
 	for {
@@ -122,8 +131,8 @@ func (o *owners) managed(ctx context.Context, id int64) (held, sure bool) {
 				return false, true
 			}
 			// Every call this walk has had at once is a waiting check: Terraform may have resources left to plan,
-			// waiting for a slot. The newest check goes, unsure, and the others wait on, to see whether the walk moves.
-			if o.waiters[len(o.waiters)-1] == me {
+			// waiting for a slot. One check goes, unsure, and the others wait on, to see whether the walk moves.
+			if o.goesFirst() == me {
 				o.touch()
 				return false, false
 			}
@@ -149,6 +158,17 @@ func (o *owners) managed(ctx context.Context, id int64) (held, sure bool) {
 			return o.seen[id], o.seen[id]
 		}
 	}
+}
+
+// goesFirst is the waiting check that goes with a guess when all wait: the newest lenient one, or else the newest;
+// o.mu is held.
+func (o *owners) goesFirst() int {
+	for _, w := range slices.Backward(o.waiters) {
+		if !w.strict {
+			return w.seq
+		}
+	}
+	return o.waiters[len(o.waiters)-1].seq
 }
 
 // hasRefreshed reports whether a refresh has read a resource's state in this walk: a plan of a configuration that

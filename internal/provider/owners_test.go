@@ -25,6 +25,7 @@ func TestOwnersManaged(t *testing.T) {
 		// unsure: the newest's, since the oldest is the likeliest to meet a real conflict.
 		stagger bool
 		unsure  int64
+		lenient int64 // the link whose check is lenient (managed's strict false); the others are strict
 		want    []answer
 	}{
 		{name: "one check", checks: 1, want: []answer{{false, true}}},
@@ -32,6 +33,8 @@ func TestOwnersManaged(t *testing.T) {
 		{name: "shown while waiting", checks: 1, show: true, want: []answer{{true, true}}},
 		{name: "every call a check", checks: 3, want: []answer{{false, false}, {false, true}, {false, true}}},
 		{name: "every call a check, the newest goes", checks: 3, stagger: true, unsure: 3,
+			want: []answer{{false, false}, {false, true}, {false, true}}},
+		{name: "every call a check, a lenient one goes first", checks: 3, stagger: true, lenient: 1, unsure: 1,
 			want: []answer{{false, false}, {false, true}, {false, true}}},
 	} {
 		// The cases wait a second or two each, so they run side by side (not with t.Parallel: see
@@ -56,7 +59,7 @@ func TestOwnersManaged(t *testing.T) {
 					defer wg.Done()
 					defer done()
 					started.Done()
-					held, sure := o.managed(ctx, int64(i+1))
+					held, sure := o.managed(ctx, int64(i+1), int64(i+1) != tc.lenient)
 					if !sure {
 						unsure.Store(int64(i + 1))
 					}

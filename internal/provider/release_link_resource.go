@@ -15,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/gitlab-release-links/terraform-provider-gitlab/internal/gitlab"
 )
@@ -164,17 +163,20 @@ func (r *releaseLinkResource) Read(ctx context.Context, req resource.ReadRequest
 		resp.Diagnostics.AddError("Unable to Import Release Link", r.data.importNotFound(ctx, project, tag, linkID, err))
 		return
 	}
-	if (errors.Is(err, errLinkGone) || gitlab.IsRecordNotFound(err)) && len(records) == 1 {
+	if record := records.latest(); (errors.Is(err, errLinkGone) || gitlab.IsRecordNotFound(err)) && record != nil {
 		// The old link of an unfinished move is gone (its delete's answer was lost, or someone deleted it): the move
-		// is done, and the state moves to the link it made.
-		record := records[0]
-		if moved, err := r.data.links.read(ctx, record.Project, record.TagName, record.Links[0].ID); err == nil {
-			tflog.Info(ctx, "the old link of an unfinished move is gone: the state moves to the new one", map[string]any{"link_id": moved.ID})
+		// is done, and the state moves to the link the latest move made.
+		links, err := r.data.links.all(ctx, record.Project, record.TagName)
+		if ours := r.data.recorded(ctx, record, links); err == nil && len(ours) == 1 {
+			moved := &ours[0]
+			resp.Diagnostics.AddWarning("Release Link Moved", fmt.Sprintf("Link %d (%q) of release %q in project %q no "+
+				"longer exists, and an earlier move had made link %d on release %q of project %q in its place: the state "+
+				"now holds that link.", linkID, state.Name.ValueString(), tag, project, moved.ID, record.TagName, record.Project))
 			state.Project, state.TagName = types.StringValue(record.Project), types.StringValue(record.TagName)
 			r.data.owners.held(true, moved.ID)
 			state.setFromAPI(moved)
 			resp.Diagnostics.Append(state.save(ctx, &resp.State, resp.Identity)...)
-			resp.Diagnostics.Append(saveMoves(ctx, resp.Private, nil)...)
+			resp.Diagnostics.Append(saveMoves(ctx, resp.Private, records.replace(record, nil))...)
 			return
 		}
 	}
@@ -314,6 +316,7 @@ func (r *releaseLinkResource) ModifyPlan(ctx context.Context, req resource.Modif
 		r.data.planned(state.LinkID.ValueInt64())
 	}
 	if req.Plan.Raw.IsNull() {
+		r.data.forgetMoves(ctx, req.Private, resp.Private, &resp.Diagnostics)
 		return
 	}
 	var plan, config releaseLinkResourceModel

@@ -94,9 +94,10 @@ func (r *releaseLinksResource) undoCreate(ctx context.Context, project, tag stri
 // createOn creates the planned links on a release that must have none, as a create of gitlab_release_links does and
 // a move does on the release it moves to; none but the links that prior, the record of an unfinished move of this
 // resource to that release (moves.go), holds, which it takes up and brings to the plan. It reports whether it failed
-// (under summary, after intro; kept says what becomes of links left on the release), and returns what the release
-// holds of the links afterwards: all of them, or, after a failure, what could not be deleted again and the creates
-// that may have been made and could not be looked for. A failure after taking links up deletes nothing again.
+// (under summary, after intro, which a move sets and a create leaves empty; kept says what becomes of links left on
+// the release), and returns what the release holds of the links afterwards: all of them, or, after a failure, what
+// could not be deleted again and the creates that may have been made and could not be looked for. A failure after
+// taking links up deletes nothing again.
 func (r *releaseLinksResource) createOn(ctx context.Context, project, tag string, planned map[string]linkElement, prior *unfinishedMove,
 	timeout time.Duration, summary, intro, kept string, diags *diag.Diagnostics) (map[string]linkElement, bool) {
 	existing, err := r.data.links.all(ctx, project, tag)
@@ -114,7 +115,8 @@ func (r *releaseLinksResource) createOn(ctx context.Context, project, tag string
 	others := slices.DeleteFunc(slices.Clone(existing), func(l gitlab.ReleaseLink) bool { return ours[l.ID] })
 	if len(others) > 0 {
 		// Taking a release over means deleting what is there, which must show in a plan first: an import does that.
-		diags.AddError(summary, intro+nonEmptyReleaseDetail(project, tag, others))
+		// (intro is set for a move only.)
+		diags.AddError(summary, intro+nonEmptyReleaseDetail(project, tag, others, intro != ""))
 		return nil, true
 	}
 	var writes []linkWrite

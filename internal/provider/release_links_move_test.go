@@ -50,9 +50,11 @@ func TestAccReleaseLinks_moveNeverStrands(t *testing.T) {
 				ExpectNonEmptyPlan: false,
 			},
 			{
-				// A release with a link no resource here manages: the plan fails, naming it, before any write.
-				Config:      env.linksConfig(env.Project, "v2.0.0", links),
-				ExpectError: wrapped(`Release Already Has Links.*Release "v2.0.0" of project .* already has 1 links: "stray"`),
+				// A release with a link no resource here manages: the plan fails, naming it, before any write, and says
+				// what to do; an import onto this resource's address, which the state holds already, is not it.
+				Config: env.linksConfig(env.Project, "v2.0.0", links),
+				ExpectError: wrapped(`Release Already Has Links.*Release "v2.0.0" of project .* already has 1 links: "stray"` +
+					`.*moving there would delete.*Delete them in GitLab`),
 			},
 			{
 				PreConfig: func() {

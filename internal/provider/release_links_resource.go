@@ -111,15 +111,14 @@ func (r *releaseLinksResource) Read(ctx context.Context, req resource.ReadReques
 	resp.Diagnostics.Append(saveMoves(ctx, resp.Private, records)...)
 	project, tag := state.Project.ValueString(), state.TagName.ValueString()
 	links, err := r.data.links.all(ctx, project, tag)
-	if gitlab.IsRecordNotFound(err) && !state.Links.IsNull() && len(records) == 1 {
-		// The old release of an unfinished move is gone: the move is done, and the state moves to the new release.
-		record := records[0]
+	if record := records.latest(); gitlab.IsRecordNotFound(err) && !state.Links.IsNull() && record != nil {
+		// The old release of an unfinished move is gone: the state moves to the release of the latest move.
 		project, tag = record.Project, record.TagName
 		state.Project, state.TagName = types.StringValue(project), types.StringValue(tag)
 		if links, err = r.data.links.all(ctx, project, tag); err == nil {
 			resp.Diagnostics.AddWarning("Release Links Moved", r.data.movedOnRead(ctx, record, links))
 		}
-		resp.Diagnostics.Append(saveMoves(ctx, resp.Private, nil)...)
+		resp.Diagnostics.Append(saveMoves(ctx, resp.Private, records.replace(record, nil))...)
 	}
 	if gitlab.IsRecordNotFound(err) && state.Links.IsNull() {
 		// The first read after an import, of a release that does not exist: say so, rather than Terraform's bare
@@ -250,6 +249,7 @@ func (r *releaseLinksResource) ModifyPlan(ctx context.Context, req resource.Modi
 		}
 	}
 	if req.Plan.Raw.IsNull() {
+		r.data.forgetMoves(ctx, req.Private, resp.Private, &resp.Diagnostics)
 		return
 	}
 	priors, diags := readMoves(ctx, req.Private)
