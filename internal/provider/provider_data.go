@@ -61,6 +61,11 @@ func (p *providerData) planned(ids ...int64) {
 	}
 }
 
+// refreshed reports whether this walk has refreshed a resource's state: a plan that refreshes, not an apply.
+func (p *providerData) refreshed() bool {
+	return p != nil && p.owners.hasRefreshed()
+}
+
 // moving reports whether a resource whose state is at fromProject and fromTag moves to toProject and toTag:
 // another tag, or another project rather than another spelling of the same one. A value unknown at plan may
 // move it. When GitLab cannot say whether two spellings name one project, it reports that on the project

@@ -131,9 +131,11 @@ func TestAccReleaseLink_requestCounts(t *testing.T) {
 				PreConfig: planAfter("plan after an out-of-band deletion", nil),
 				Config:    env.manyLinksConfig("?v=2", releases),
 				Check: func(*terraform.State) error {
+					// The apply walk does not check the updates' new values again: it lists only the release of
+					// the link it creates (v3), and only until its first write there.
 					expect("update", func(c requestCounts) bool {
-						return c.put == total-1 && c.post == 1 && c.get == 0 && c.list%listsPerWalk == 0 &&
-							c.list <= listsPerWalk*c.walks && c.del+c.other == 0
+						return c.put == total-1 && c.post == 1 && c.get == 0 && c.list%listsPerWalk <= 1 &&
+							c.list <= listsPerWalk*(c.walks-1)+1 && c.del+c.other == 0
 					})()
 					return nil
 				},

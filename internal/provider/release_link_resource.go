@@ -342,7 +342,9 @@ func (r *releaseLinkResource) ModifyPlan(ctx context.Context, req resource.Modif
 	}
 	plan.planPaths(config.releaseLinkModel, state)
 	plan.planComputed(state, moving)
-	if state == nil || moving || plan.fields() != state.fields() {
+	// A changed name, URL or path is checked as a new link's are, by a plan that reads the state: not again by the
+	// apply's second plan (whose update meets any conflict itself), which would read each release once more.
+	if state == nil || moving || plan.fields() != state.fields() && r.data.refreshed() {
 		r.data.checkLinks(ctx, r.data.explain(releaseLinkType, state != nil), plan.Project, plan.TagName,
 			[]newLink{plan.newLink(state, moving)}, false, current, &resp.Diagnostics)
 	}

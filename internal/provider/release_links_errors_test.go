@@ -58,13 +58,15 @@ func TestAccReleaseLinks_planTimeValidation(t *testing.T) {
 			`(?s)Duplicate Release Link Value.*links\["b"\].url.*like links\["a"\].url`},
 		{"same path twice", map[string]linkSpec{"a": {url: "https://example.com/a", path: "/bin/x"}, "b": {url: "https://example.com/b", path: "/bin/x"}},
 			`(?s)Duplicate Release Link Value.*links\["b"\].direct_asset_path.*like links\["a"\].direct_asset_path`},
+		// An empty url is written as no url at all (below).
+		{"no url", map[string]linkSpec{"a": {path: "/bin/a"}}, `(?s)Invalid Attribute Combination.*links\[\\"a\\"\].url" must be specified`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			env := newTestEnv(t)
 			env.parallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProviders,
 				Steps: []resource.TestStep{{
-					Config:      env.linksConfig(env.Project, env.Tag, tc.links),
+					Config:      strings.Replace(env.linksConfig(env.Project, env.Tag, tc.links), "      url = \"\"\n", "", 1),
 					ExpectError: wrapped(tc.want),
 				}},
 			})
