@@ -150,8 +150,17 @@ func (p *providerData) checkLinks(ctx context.Context, e explainer, project, tag
 		p.checkFailed(e, project.ValueString(), tag.ValueString(), err, diags)
 		return
 	}
-	var others []gitlab.ReleaseLink // links of the release that no resource of this plan manages
-	unsure := false                 // whether some of them may be managed all the same (owners.managed)
+	// The links in the way, but those that mine records, which this resource takes up.
+	ours := map[int64]bool{}
+	for _, l := range p.recorded(ctx, mine, held) {
+		ours[l.ID] = true
+	}
+	type inTheWay struct {
+		link   *gitlab.ReleaseLink
+		claims []newLink
+	}
+	var candidates []inTheWay
+	var ids []int64
 	for i := range held {
 		l := &held[i]
 		var claims []newLink
@@ -160,12 +169,16 @@ func (p *providerData) checkLinks(ctx context.Context, e explainer, project, tag
 				claims = append(claims, n)
 			}
 		}
-		if len(claims) == 0 && !whole || len(p.recorded(ctx, mine, held[i:i+1])) == 1 {
-			// Not in the way, or made by an unfinished move of this resource to this release, which it takes up.
-			continue
+		if !ours[l.ID] && (len(claims) > 0 || whole) {
+			candidates, ids = append(candidates, inTheWay{l, claims}), append(ids, l.ID)
 		}
-		owned, sure := p.owners.managed(ctx, l.ID, true)
-		if owned || p.links.written(tag.ValueString()) {
+	}
+	owned, sure := p.owners.managed(ctx, true, ids...)
+	var others []gitlab.ReleaseLink // links of the release that no resource of this plan manages
+	unsure := false                 // whether some of them may be managed all the same (owners.managed)
+	for _, c := range candidates {
+		l, claims := c.link, c.claims
+		if owned[l.ID] || p.links.written(tag.ValueString()) {
 			// A link that a resource of this plan holds may be deleted, moved or renamed in the same apply, before
 			// or after this create: the apply decides. So it does once a write to the release has come while the
 			// check waited, which makes the walk an apply.
@@ -176,7 +189,8 @@ func (p *providerData) checkLinks(ctx context.Context, e explainer, project, tag
 		doubt := ""
 		switch {
 		case p.owners.refreshSkipped():
-			doubt = "With -refresh=false the plan cannot tell whether a resource of this configuration that it replaces holds that link."
+			doubt = "A plan that reads no state (with -refresh=false, or the second plan an apply makes) cannot tell whether a " +
+				"resource of this configuration that it replaces holds that link."
 		case !sure:
 			doubt = unsureOwner
 		}
@@ -199,7 +213,8 @@ func (p *providerData) checkLinks(ctx context.Context, e explainer, project, tag
 		switch {
 		case p.owners.refreshSkipped():
 			diags.AddWarning("Release May Have Links", nonEmptyReleaseDetail(project.ValueString(), tag.ValueString(), others, e.inState)+
-				"\n\nWith -refresh=false the plan cannot tell whether a resource of this configuration that it replaces holds them.")
+				"\n\nA plan that reads no state (with -refresh=false, or the second plan an apply makes) cannot tell whether a "+
+				"resource of this configuration that it replaces holds them.")
 			return
 		case unsure:
 			diags.AddWarning("Release May Have Links", nonEmptyReleaseDetail(project.ValueString(), tag.ValueString(), others, e.inState)+"\n\n"+unsureOwner)

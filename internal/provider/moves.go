@@ -176,19 +176,18 @@ func (p *providerData) recorded(ctx context.Context, m *unfinishedMove, links []
 	if m == nil {
 		return nil
 	}
-	var out []gitlab.ReleaseLink
+	var mine []gitlab.ReleaseLink
+	var ids []int64
 	for i := range links {
-		l := &links[i]
-		if !m.holds(l) {
-			continue
+		if m.holds(&links[i]) {
+			mine, ids = append(mine, links[i]), append(ids, links[i].ID)
 		}
-		byID := slices.ContainsFunc(m.Links, func(r movedLink) bool { return r.ID == l.ID })
-		if held, sure := p.owners.managed(ctx, l.ID, false); held || !sure && !byID {
-			continue
-		}
-		out = append(out, *l)
 	}
-	return out
+	held, sure := p.owners.managed(ctx, false, ids...)
+	return slices.DeleteFunc(mine, func(l gitlab.ReleaseLink) bool {
+		byID := slices.ContainsFunc(m.Links, func(r movedLink) bool { return r.ID == l.ID })
+		return held[l.ID] || !sure && !byID
+	})
 }
 
 // refreshMoves are the records as GitLab holds their links now: only those still there and still the move's

@@ -98,14 +98,26 @@ func (o *owners) held(refreshed bool, ids ...int64) {
 	o.touch()
 }
 
-// managed reports whether a resource of this walk holds link id, waiting while it does not and the walk is busy:
-// until a resource shows it, the walk goes quiet, maxOwnerWait passes or ctx ends. A waiting check does not count
-// as busy. sure is false when the answer is "no" and may be wrong: the walk went quiet with every call this
-// provider has seen at once waiting in a check, or the wait ended early. strict is true for a check whose guess
-// costs more than a wait: it goes after the others.
-func (o *owners) managed(ctx context.Context, id int64, strict bool) (held, sure bool) {
+// managed reports which of the links ids a resource of this walk holds (held), waiting while some are not shown and
+// the walk is busy: until resources show them all, the walk goes quiet, maxOwnerWait passes or ctx ends. A
+// waiting check does not count as busy. sure is false when the links not held may be held all the same: the walk
+// went quiet with every call this provider has seen at once waiting in a check, or the wait ended early. strict is
+// true for a check whose guess costs more than a wait: it goes after the others. A caller asks about all its links
+// at once, so that a walk in doubt costs it one quiet period, not one per link.
+func (o *owners) managed(ctx context.Context, strict bool, ids ...int64) (held map[int64]bool, sure bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	shown := func() (map[int64]bool, bool) {
+		held, all := map[int64]bool{}, true
+		for _, id := range ids {
+			held[id] = o.seen[id]
+			all = all && o.seen[id]
+		}
+		return held, all
+	}
+	if held, all := shown(); all || o.idle {
+		return held, true
+	}
 	o.active--
 	o.waiting++
 	o.next++
@@ -119,26 +131,24 @@ func (o *owners) managed(ctx context.Context, id int64, strict bool) (held, sure
 	deadline := time.Now().Add(maxOwnerWait)
 	for {
 		quietFor := time.Since(o.last)
-		if o.seen[id] {
-			return true, true
-		}
-		if o.idle {
-			return false, true
+		held, all := shown()
+		if all || o.idle {
+			return held, true
 		}
 		if o.active <= 0 && quietFor >= quietPeriod {
 			if o.waiting < o.peak || o.peak <= 1 {
 				o.idle = true
-				return false, true
+				return held, true
 			}
 			// Every call this walk has had at once is a waiting check: Terraform may have resources left to plan,
 			// waiting for a slot. One check goes, unsure, and the others wait on, to see whether the walk moves.
 			if o.goesFirst() == me {
 				o.touch()
-				return false, false
+				return held, false
 			}
 		}
 		if time.Now().After(deadline) {
-			return false, false
+			return held, false
 		}
 		wait := quietPeriod
 		if o.active <= 0 && quietFor < quietPeriod {
@@ -155,7 +165,8 @@ func (o *owners) managed(ctx context.Context, id int64, strict bool) (held, sure
 		timer.Stop()
 		o.mu.Lock()
 		if ctx.Err() != nil {
-			return o.seen[id], o.seen[id]
+			held, all := shown()
+			return held, all
 		}
 	}
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -59,7 +60,8 @@ func TestOwnersManaged(t *testing.T) {
 					defer wg.Done()
 					defer done()
 					started.Done()
-					held, sure := o.managed(ctx, int64(i+1), int64(i+1) != tc.lenient)
+					heldIDs, sure := o.managed(ctx, int64(i+1) != tc.lenient, int64(i+1))
+					held := heldIDs[int64(i+1)]
 					if !sure {
 						unsure.Store(int64(i + 1))
 					}
@@ -92,4 +94,42 @@ func TestOwnersManaged(t *testing.T) {
 		}()
 	}
 	cases.Wait()
+}
+
+// TestOwnersManagedBatch: a check asks about all its links at once, so that a walk in doubt costs it one quiet
+// period, not one per link. Two resources each ask about 20 links no resource shows, while they are every call the
+// walk has had: one goes unsure after a quiet period, the other sure after the next.
+func TestOwnersManagedBatch(t *testing.T) {
+	o := newOwners()
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	var unsure atomic.Int32
+	start := time.Now()
+	for r := range 2 {
+		done := o.busy()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer done()
+			var ids []int64
+			for i := range 20 {
+				ids = append(ids, int64(100*r+i))
+			}
+			held, sure := o.managed(ctx, false, ids...)
+			if len(held) != 20 || slices.Contains(slices.Collect(maps.Values(held)), true) {
+				t.Errorf("resource %d: held %v, want all 20 links not held", r, held)
+			}
+			if !sure {
+				unsure.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if unsure.Load() != 1 {
+		t.Errorf("%d of the two checks went unsure, want 1", unsure.Load())
+	}
+	// Two quiet periods, with room for a loaded machine; one per link would be 20 or more.
+	if elapsed := time.Since(start); elapsed > 6*quietPeriod {
+		t.Errorf("the checks took %s, want about two quiet periods (%s each)", elapsed, quietPeriod)
+	}
 }

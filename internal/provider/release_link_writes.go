@@ -149,7 +149,7 @@ func (r *releaseLinkResource) findLostCreate(ctx context.Context, state *release
 		// Values are unique within a release, so no other link can be the create's. One that another resource of
 		// this configuration holds, or may hold, is that resource's (two resources were given the same values): the
 		// create was not carried out, and the next create meets that link.
-		if held, sure := r.data.owners.managed(ctx, links[i].ID, false); held || !sure || !r.data.links.claim(links[i].ID) {
+		if held, sure := r.data.owners.managed(ctx, false, links[i].ID); held[links[i].ID] || !sure || !r.data.links.claim(links[i].ID) {
 			return nil, nil
 		}
 		return &links[i], nil
