@@ -236,7 +236,8 @@ func (ms unfinishedMoves) leftBehind(current *unfinishedMove, diags *diag.Diagno
 		diags.AddWarning("Links Left by an Unfinished Move", fmt.Sprintf("An earlier apply began to move this resource's "+
 			"links to release %q of project %q and did not finish: it created %s there, which this plan does not move to. "+
 			"They are not managed by Terraform. Delete them in GitLab (the next refresh then forgets them), or set "+
-			"tag_name and project to that release again to finish the move; a destroy of this resource deletes them too.",
+			"tag_name and project to that release again to finish the move; a destroy of this resource deletes those with an "+
+			"ID too, and names those marked maybe, whose creates' answers were lost.",
 			m.TagName, m.Project, strings.Join(names, ", ")))
 	}
 }

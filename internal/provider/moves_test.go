@@ -316,3 +316,41 @@ func TestAccReleaseLinks_twoUnfinishedMoves(t *testing.T) {
 		})
 	}
 }
+
+// TestAccReleaseLink_destroyNamesLinkRecordedByValues: a move whose create GitLab carried out but whose answer was
+// lost records the link by the values it sent, since a link with those values may be someone else's. A destroy
+// then deletes the resource's own link and names that one, leaving it, rather than deleting on a guess.
+func TestAccReleaseLink_destroyNamesLinkRecordedByValues(t *testing.T) {
+	requireAcc(t)
+	env := newParallelTestEnv(t)
+	env.requireEmulator(t)
+	env.addRelease(t, "v2.0.0")
+	tf := newTerraformCLI(t, buildProvider(t, "test"))
+	tf.write("versions.tf", requiredProviders)
+	config := func(tag string) string {
+		return withProviderSetting(env.linkConfig(env.Project, tag, "  name = \"app\"\n  url  = \"https://example.com/app\""), "retries = 0")
+	}
+	tf.write("main.tf", config(env.Tag))
+	if out, code := tf.run("apply", "-auto-approve"); code != 0 {
+		t.Fatalf("apply failed (%d):\n%s", code, out)
+	}
+	env.emu.AddFaults(gitlabtest.Fault{Method: http.MethodPost, Route: gitlabtest.RouteLinks, Kind: gitlabtest.FaultCommitThenBadGateway})
+	tf.write("main.tf", config("v2.0.0"))
+	if out, code := tf.run("apply", "-auto-approve"); code == 0 {
+		t.Fatalf("the move whose create's answer was lost succeeded:\n%s", out)
+	}
+	tf.write("main.tf", config(env.Tag))
+	if out, code := tf.run("plan", "-detailed-exitcode"); code != 0 || !wrapped(`Links Left by an Unfinished Move.*"app" \(maybe\)`).MatchString(out) {
+		t.Fatalf("the plan back on the old release exited %d, want 0 and a warning naming the link the move may have made:\n%s", code, out)
+	}
+	out, code := tf.run("destroy", "-auto-approve")
+	if code != 0 || !wrapped(`Warning: Release Links Not Deleted.*"app" \(ID \d+\) on release "v2.0.0"`).MatchString(out) {
+		t.Fatalf("destroy exited %d, want 0 and a warning naming the link it leaves:\n%s", code, out)
+	}
+	if got := len(env.emu.Links(env.Project, "v2.0.0")); got != 1 {
+		t.Fatalf("release v2.0.0 holds %d links after the destroy, want the one recorded by values", got)
+	}
+	if got := len(env.emu.Links(env.Project, env.Tag)); got != 0 {
+		t.Fatalf("the old release holds %d links after the destroy, want none", got)
+	}
+}

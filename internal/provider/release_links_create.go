@@ -172,7 +172,8 @@ func (r *releaseLinksResource) move(ctx context.Context, plan, state *releaseLin
 	intro := fmt.Sprintf("The links stay on release %q of project %q, as they were: moving them to release %q of project %q "+
 		"creates every one there before deleting any here.\n\n", fromTag, fromProject, tag, project)
 	kept := fmt.Sprintf("The links this move made on release %q, or may have made, are recorded with this resource, whose "+
-		"state still holds release %q: the next apply takes them up and finishes the move, and a destroy deletes them.", tag, fromTag)
+		"state still holds release %q: the next apply takes them up and finishes the move, and a destroy deletes those it made "+
+		"(and names those it may have made).", tag, fromTag)
 	prior := r.data.moveTo(ctx, priors, project, tag)
 	made, failed := r.createOn(ctx, project, tag, elements(plan.Links), prior, timeout, "Unable to Move Release Links", intro, kept, &resp.Diagnostics)
 	record := prior // nothing written (made nil): the record stays as it was
